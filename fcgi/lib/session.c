@@ -1,0 +1,250 @@
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "crypto.h"
+#include "libsql.h"
+#include "log.h"
+#include "valid.h"
+
+/* Parses "role:scope_type:scope_id,..." into the session's grants. */
+static void
+parse_roles(struct req *r, struct session *s, const char *list)
+{
+	char *copy, *item, *save = NULL;
+	size_t n = 1;
+
+	s->roles = NULL;
+	s->nroles = 0;
+	if (list == NULL || *list == '\0')
+		return;
+	for (const char *p = list; *p != '\0'; p++)
+		if (*p == ',')
+			n++;
+	s->roles = arena_alloc(&r->arena, n * sizeof(*s->roles));
+	copy = arena_strdup(&r->arena, list);
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		char *c1 = strchr(item, ':'), *c2;
+		long long id;
+
+		if (c1 == NULL || (c2 = strchr(c1 + 1, ':')) == NULL)
+			continue;
+		*c1 = *c2 = '\0';
+		if (valid_parse_ll(c2 + 1, 0, 9223372036854775807LL, &id) != 0)
+			continue;
+		s->roles[s->nroles].role = item;
+		s->roles[s->nroles].scope_type = c1 + 1;
+		s->roles[s->nroles].scope_id = id;
+		s->nroles++;
+	}
+}
+
+static void
+cookie_clear(struct req *r)
+{
+	http_cookie_set(r, r->app->cookie_name, "", 0);
+}
+
+/* How stale last_seen may get before a request writes it again: a write
+ * per request would cost more than the idle timeout needs. */
+static long
+touch_granularity(const struct app *app)
+{
+	long g = app->session_idle / 20;
+
+	return g < 1 ? 1 : (g > 60 ? 60 : g);
+}
+
+enum db_rc
+session_load(struct req *r)
+{
+	const char *token = http_cookie(r, r->app->cookie_name);
+	char hash[CRYPTO_SHA256_HEX + 1];
+	struct db_result res;
+	struct session *s;
+	enum db_rc rc;
+
+	r->session = NULL;
+	if (token == NULL)
+		return DB_OK;
+	if (!crypto_token_valid(token)) {
+		cookie_clear(r);
+		return DB_OK;
+	}
+	crypto_sha256_hex(token, strlen(token), hash);
+	rc = db_query_row(r->app->db, &r->arena, DB_LIB(LSQL_SESSION_GET),
+	    DB_PARAMS(DBP_STR(r->app->def->name), DBP_STR(hash),
+	    DBP_INT(r->now - r->app->session_idle),
+	    DBP_INT(r->now - r->app->session_absolute)), &res);
+	if (rc == DB_NOT_FOUND) {
+		cookie_clear(r);
+		return DB_OK;
+	}
+	if (rc != DB_OK)
+		return rc;
+	s = arena_alloc(&r->arena, sizeof(*s));
+	s->id = db_cell_int(&res, 0, 0);
+	s->user_id = db_cell_int(&res, 0, 1);
+	s->level = (int)db_cell_int(&res, 0, 2);
+	s->csrf = db_cell(&res, 0, 3);
+	s->created = (time_t)db_cell_int(&res, 0, 4);
+	s->last_seen = (time_t)db_cell_int(&res, 0, 5);
+	s->login = db_cell(&res, 0, 6);
+	s->first_name = db_cell(&res, 0, 7);
+	s->last_name = db_cell(&res, 0, 8);
+	s->email = db_cell(&res, 0, 9);
+	parse_roles(r, s, db_cell(&res, 0, 10));
+	s->cgu_pending = db_cell(&res, 0, 11);
+	s->home_page = db_cell(&res, 0, 12);
+	if (r->now - s->last_seen >= touch_granularity(r->app)) {
+		rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_TOUCH),
+		    DB_PARAMS(DBP_INT(r->now), DBP_INT(s->id)), NULL);
+		if (rc != DB_OK)
+			return rc;
+		s->last_seen = r->now;
+	}
+	r->session = s;
+	return DB_OK;
+}
+
+enum db_rc
+session_create(struct req *r, long long user_id, int level)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], csrf[CRYPTO_TOKEN_LEN + 1];
+	char hash[CRYPTO_SHA256_HEX + 1];
+	const char *ua = r->user_agent != NULL ? r->user_agent : "";
+	enum db_rc rc;
+
+	if (r->session != NULL && (rc = session_end(r)) != DB_OK)
+		return rc;
+	if (crypto_token(token, sizeof(token)) != 0 ||
+	    crypto_token(csrf, sizeof(csrf)) != 0)
+		return DB_ERROR;
+	crypto_sha256_hex(token, strlen(token), hash);
+	rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_INSERT), DB_PARAMS(
+	    DBP_STR(hash), DBP_INT(user_id), DBP_INT(level), DBP_STR(csrf),
+	    DBP_INT(r->now), DBP_INT(r->now), DBP_STR(r->remote_addr),
+	    DBP_STRN(ua, strnlen(ua, 255))), NULL);
+	if (rc != DB_OK)
+		return rc;
+	http_cookie_set(r, r->app->cookie_name, token, -1);
+	/* Load it back so the rest of the request sees user and roles. */
+	params_add(&r->arena, &r->cookies, r->app->cookie_name,
+	    arena_strdup(&r->arena, token), strlen(token));
+	{
+		/* params_get returns the first match: put ours first. */
+		struct param mine = r->cookies.v[r->cookies.n - 1];
+
+		memmove(&r->cookies.v[1], &r->cookies.v[0],
+		    (r->cookies.n - 1) * sizeof(mine));
+		r->cookies.v[0] = mine;
+	}
+	return session_load(r);
+}
+
+enum db_rc
+session_set_level(struct req *r, int level)
+{
+	char token[CRYPTO_TOKEN_LEN + 1], csrf[CRYPTO_TOKEN_LEN + 1];
+	char hash[CRYPTO_SHA256_HEX + 1];
+	enum db_rc rc;
+
+	if (r->session == NULL)
+		return DB_ERROR;
+	if (crypto_token(token, sizeof(token)) != 0 ||
+	    crypto_token(csrf, sizeof(csrf)) != 0)
+		return DB_ERROR;
+	crypto_sha256_hex(token, strlen(token), hash);
+	rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_ROTATE), DB_PARAMS(
+	    DBP_STR(hash), DBP_INT(level), DBP_STR(csrf), DBP_INT(r->now),
+	    DBP_INT(r->session->id)), NULL);
+	if (rc != DB_OK)
+		return rc;
+	http_cookie_set(r, r->app->cookie_name, token, -1);
+	r->session->level = level;
+	r->session->csrf = arena_strdup(&r->arena, csrf);
+	return DB_OK;
+}
+
+enum db_rc
+session_end(struct req *r)
+{
+	enum db_rc rc;
+
+	if (r->session == NULL)
+		return DB_OK;
+	rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_DELETE),
+	    DB_PARAMS(DBP_INT(r->session->id)), NULL);
+	cookie_clear(r);
+	r->session = NULL;
+	return rc;
+}
+
+enum db_rc
+session_end_others(struct req *r)
+{
+	if (r->session == NULL)
+		return DB_OK;
+	return db_exec(r->app->db, DB_LIB(LSQL_SESSION_DELETE_OTHERS),
+	    DB_PARAMS(DBP_INT(r->session->user_id), DBP_INT(r->session->id)), NULL);
+}
+
+void
+csrf_pre_ensure(struct req *r)
+{
+	const char *pre = http_cookie(r, PRE_COOKIE);
+	char fresh[CRYPTO_TOKEN_LEN + 1], mac[CRYPTO_SHA256_HEX + 1];
+
+	if (r->session != NULL || r->pre_token != NULL)
+		return;
+	if (pre == NULL || !crypto_token_valid(pre)) {
+		if (crypto_token(fresh, sizeof(fresh)) != 0)
+			return;
+		pre = arena_strdup(&r->arena, fresh);
+		/* Two hours: long enough to fill in an account request. */
+		http_cookie_set(r, PRE_COOKIE, pre, 7200);
+	}
+	crypto_hmac_hex(r->app->secret, pre, strlen(pre), mac);
+	r->pre_token = arena_strdup(&r->arena, mac);
+}
+
+static bool
+origin_ok(struct req *r)
+{
+	if (r->sec_fetch_site != NULL && strcmp(r->sec_fetch_site, "same-origin") != 0 &&
+	    strcmp(r->sec_fetch_site, "none") != 0)
+		return false;
+	if (r->origin != NULL && strcmp(r->origin, r->app->origin) != 0)
+		return false;
+	return true;
+}
+
+bool
+csrf_check(struct req *r)
+{
+	const char *sent = http_form(r, "csrf");
+	const char *pre;
+	char mac[CRYPTO_SHA256_HEX + 1];
+
+	if (!origin_ok(r)) {
+		log_warn("cross-origin state change refused (Origin %s, Sec-Fetch-Site %s)",
+		    r->origin ? r->origin : "-",
+		    r->sec_fetch_site ? r->sec_fetch_site : "-");
+		return false;
+	}
+	if (sent == NULL)
+		return false;
+	if (r->session != NULL)
+		return crypto_equal(sent, r->session->csrf);
+	if ((pre = http_cookie(r, PRE_COOKIE)) == NULL || !crypto_token_valid(pre))
+		return false;
+	crypto_hmac_hex(r->app->secret, pre, strlen(pre), mac);
+	if (!crypto_equal(sent, mac))
+		return false;
+	r->pre_token = arena_strdup(&r->arena, mac);
+	return true;
+}

@@ -1,0 +1,1 @@
+/* Part of a portal area; see portal.h. */

@@ -353,8 +353,9 @@ app_setup(struct app *app, const struct app_def *def)
 		if (rt == NULL)
 			abort();
 		app->routes = rt;
-		memcpy(app->routes + app->nroutes, def->areas[i]->routes,
-		    def->areas[i]->nroutes * sizeof(*rt));
+		if (def->areas[i]->nroutes > 0)
+			memcpy(app->routes + app->nroutes, def->areas[i]->routes,
+			    def->areas[i]->nroutes * sizeof(*rt));
 		app->nroutes += def->areas[i]->nroutes;
 	}
 	app->public_url = config_str("public_url", "http://127.0.0.1:8080");
@@ -388,6 +389,16 @@ app_setup(struct app *app, const struct app_def *def)
 		return -1;
 	}
 	return 0;
+}
+
+static void
+app_free(struct app *app)
+{
+	free(app->routes);
+	free(app->tables);
+	free((char *)app->origin);
+	tmpl_set_free(app->tmpl);
+	config_free();
 }
 
 static void
@@ -549,7 +560,7 @@ app_main(int argc, char **argv, const struct app_def *def)
 	const char *cfg = getenv("PARVIS_CONFIG"), *sock = NULL;
 	long long workers = 3, mode;
 	struct app app;
-	int ch, fd;
+	int ch, fd, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:s:w:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -577,13 +588,22 @@ app_main(int argc, char **argv, const struct app_def *def)
 		return 1;
 	log_init(def->binary, log_level_parse(config_str("log_level", "info")));
 	signal(SIGPIPE, SIG_IGN);
-	if (app_setup(&app, def) != 0)
+	/* Times are stored in UTC and shown in French local time. */
+	setenv("TZ", config_str("display_timezone", "Europe/Paris"), 1);
+	tzset();
+	if (app_setup(&app, def) != 0) {
+		app_free(&app);
 		return 1;
-	if (sock == NULL)
-		return worker_loop(&app, 0);
+	}
+	if (sock == NULL) {
+		rc = worker_loop(&app, 0);
+		app_free(&app);
+		return rc;
+	}
 	unlink(sock);
 	if ((fd = FCGX_OpenSocket(sock, 128)) < 0) {
 		log_error("cannot listen on %s", sock);
+		app_free(&app);
 		return 1;
 	}
 	{
@@ -599,7 +619,9 @@ app_main(int argc, char **argv, const struct app_def *def)
 		if (chmod(sock, (mode_t)mode) != 0)
 			log_error("chmod %s: %s", sock, strerror(errno));
 	}
-	return supervise(&app, fd, (int)workers);
+	rc = supervise(&app, fd, (int)workers);
+	app_free(&app);
+	return rc;
 }
 
 int

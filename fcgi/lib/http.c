@@ -249,3 +249,15 @@ req_has_scoped_role(const struct req *r, const char *role,
 	}
 	return false;
 }
+
+const char *
+http_date_fr(struct req *r, time_t t, bool with_time)
+{
+	char out[32];
+	struct tm tm;
+
+	if (t <= 0 || localtime_r(&t, &tm) == NULL)
+		return "";
+	strftime(out, sizeof(out), with_time ? "%d/%m/%Y à %H:%M" : "%d/%m/%Y", &tm);
+	return arena_strdup(&r->arena, out);
+}

@@ -111,6 +111,10 @@ bool	 http_local_path(const char *path);
 /* Returns the reason phrase of a status code. */
 const char *http_reason(int status);
 
+/* Formats a UTC Unix time for people: "22/11/2026" or "22/11/2026 à 14:05",
+ * in Europe/Paris (the program sets TZ at start).  From r's arena. */
+const char *http_date_fr(struct req *r, time_t t, bool with_time);
+
 /* Role checks on the current session. */
 bool	 req_has_role(const struct req *r, const char *role);
 /* True when the session holds role with exactly this scope. */

@@ -388,6 +388,8 @@ usage(void)
 	    "  grant-role LOGIN ROLE[:T:ID]  grant a role with its scope\n"
 	    "  revoke-role LOGIN ROLE[:T:ID] revoke it\n"
 	    "  demo-data                     fill the database with synthetic demo data\n"
+	    "  import-rpps FILE...           import the national RPPS open-data files\n"
+	    "  gen-rpps KIND N OUT           write a synthetic RPPS file (demo, tests)\n"
 	    "  purge-sessions                remove expired sessions\n", stderr);
 }
 
@@ -434,6 +436,10 @@ main(int argc, char **argv)
 		rc = cmd_role(argc - i, argv + i, 0);
 	else if (strcmp(cmd, "demo-data") == 0)
 		rc = admin_demo_data();
+	else if (strcmp(cmd, "import-rpps") == 0)
+		rc = admin_import_rpps(argc - i, argv + i);
+	else if (strcmp(cmd, "gen-rpps") == 0)
+		rc = admin_gen_rpps(argc - i, argv + i);
 	else if (strcmp(cmd, "purge-sessions") == 0)
 		rc = cmd_purge();
 	else {

@@ -20,4 +20,12 @@ long long admin_user_id(const char *login);
 /* Fills the database with synthetic demo data; returns an exit status. */
 int	 admin_demo_data(void);
 
+/* Directory commands (admin_rpps.c): import-rpps, gen-rpps, and the
+ * directory's demo data; each returns an exit status. */
+int	 admin_import_rpps(int argc, char **argv);
+int	 admin_gen_rpps(int argc, char **argv);
+int	 admin_demo_annuaire(void);
+/* ICOPE demo data (admin_icope.c); returns an exit status. */
+int	 admin_demo_icope(void);
+
 #endif

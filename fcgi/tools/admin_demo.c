@@ -63,5 +63,7 @@ admin_demo_data(void)
 	}
 	printf("demo data: %zu account(s) created; every demo account's password"
 	    " is %s\n", created, DEMO_PASSWORD);
+	if (admin_demo_annuaire() != 0 || admin_demo_icope() != 0)
+		return 1;
 	return 0;
 }

@@ -167,8 +167,8 @@ from_parse(const char *from, char *name, char *addr)
 			n--;
 	}
 	name[n] = '\0';
-	if ((gt = strchr(lt, '>')) == NULL || (len = (size_t)(gt - lt - 1)) == 0 ||
-	    len > MAIL_ADDR_MAX)
+	if ((gt = strchr(lt, '>')) == NULL ||
+	    (len = (size_t)(gt - lt - 1)) == 0 || len > MAIL_ADDR_MAX)
 		return -1;
 	for (p = gt + 1; *p == ' '; p++)
 		continue;
@@ -254,7 +254,8 @@ put_folded(struct buf *b, const char *s, size_t col)
 		/* Fold at a space followed by text, so that no line is
 		 * only white space. */
 		fold = 0;
-		for (i = start + 1; i < n && col + (i - start) <= MAIL_LINE; i++)
+		for (i = start + 1; i < n && col + (i - start) <= MAIL_LINE;
+		    i++)
 			if (s[i] == ' ' && s[i + 1] != ' ' && s[i + 1] != '\0')
 				fold = i;
 		if (fold == 0) {
@@ -348,8 +349,9 @@ put_qp(struct buf *b, const char *body)
 	bool last;
 
 	while (i < n) {
-		for (end = i; end < n && s[end] != '\r' && s[end] != '\n'; end++)
-			continue;
+		end = i;
+		while (end < n && s[end] != '\r' && s[end] != '\n')
+			end++;
 		col = 0;
 		for (k = i; k < end; k++) {
 			last = k + 1 == end;
@@ -373,7 +375,7 @@ put_qp(struct buf *b, const char *body)
 			col += tlen;
 		}
 		buf_append(b, "\r\n", 2);
-		if (end < n && s[end] == '\r' && end + 1 < n && s[end + 1] == '\n')
+		if (end + 1 < n && s[end] == '\r' && s[end + 1] == '\n')
 			end++;
 		i = end + 1;
 	}
@@ -501,15 +503,16 @@ mail_smtp_feed(struct mail_smtp *s, enum mail_smtp_dir dir, const char *data,
 			    data[i + 2] < '0' || data[i + 2] > '9' ||
 			    (l > 3 && data[i + 3] != ' ' && data[i + 3] != '-'))
 				continue;
-			code = (data[i] - '0') * 100 + (data[i + 1] - '0') * 10 +
-			    (data[i + 2] - '0');
+			code = (data[i] - '0') * 100 +
+			    (data[i + 1] - '0') * 10 + (data[i + 2] - '0');
 			s->reply = code;
 			if (code < 400)
 				continue;
 			s->fail_cmd = s->cmd;
 			memcpy(s->fail_verb, s->verb, sizeof(s->fail_verb));
 			error_text_n(s->text, sizeof(s->text), data + i, l);
-			if (code >= 500 && (s->cmd == STEP_RCPT || s->cmd == STEP_BODY))
+			if (code >= 500 &&
+			    (s->cmd == STEP_RCPT || s->cmd == STEP_BODY))
 				s->permanent = true;
 		}
 		break;

@@ -18,10 +18,11 @@
 /* Appends to out a complete message: Date, From, To, Subject (RFC 2047
  * UTF-8 base64 when not plain ASCII), Message-ID <message_id>, MIME headers
  * and body as quoted-printable UTF-8, every line ending in CRLF and at most
- * 76 characters long (a long ASCII From display name or address may make
- * its own line longer).  from is "Name <a@b>" or "a@b"; to and message_id
- * are a@b.  A line of the body starting with '.' is left as it is: SMTP
- * dot-stuffing is the transport's job (libcurl does it).
+ * 76 characters long (an ASCII From display name, or an address in From,
+ * To or Message-ID, cannot be cut: such a line may be longer, never past
+ * 998).  from is "Name <a@b>" or "a@b"; to and message_id are a@b.  A
+ * body line starting with '.' is left as it is: SMTP dot-stuffing is the
+ * transport's job (libcurl does it).
  * Returns 0, or -1 with out unchanged when a header argument holds CR, LF
  * or another control character, an argument is not valid UTF-8, an address
  * is malformed, or now is outside years 1970-9999. */
@@ -47,7 +48,7 @@ enum mail_outcome {
 
 /* What the SMTP dialogue said, fed from libcurl's debug callback. */
 enum mail_smtp_dir {
-	MAIL_SMTP_CMD,		/* a command line we sent (CURLINFO_HEADER_OUT) */
+	MAIL_SMTP_CMD,		/* a command we sent (CURLINFO_HEADER_OUT) */
 	MAIL_SMTP_BODY,		/* message data we sent (CURLINFO_DATA_OUT) */
 	MAIL_SMTP_REPLY,	/* server reply lines (CURLINFO_HEADER_IN) */
 };
@@ -72,7 +73,8 @@ void	 mail_smtp_feed(struct mail_smtp *s, enum mail_smtp_dir dir,
  * MAIL_DEAD when a 5xx answered RCPT or the end of the message (RFC 5321
  * permanent failures), MAIL_RETRY otherwise (connection, TLS, AUTH, 4xx,
  * 5xx to MAIL FROM or DATA: problems on our side or the server's). */
-enum mail_outcome mail_smtp_outcome(const struct mail_smtp *s, bool transfer_ok);
+enum mail_outcome mail_smtp_outcome(const struct mail_smtp *s,
+	    bool transfer_ok);
 /* Writes the error of a failed transfer into out (outlen > 0 bytes): the
  * server's failing reply with the step it answered, else curl_error. */
 void	 mail_smtp_error(const struct mail_smtp *s, const char *curl_error,

@@ -1,8 +1,13 @@
 #include "password.h"
 
 #include <argon2.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "crypto.h"
@@ -13,14 +18,70 @@
 
 struct password_cost password_cost = { 2, 19456, 1 };
 
+static const char	*slot_dir;	/* NULL: no cap */
+static int		 slot_count;
+static long		 slot_wait_ms;
+static int		 slot_fd = -1;	/* the slot held, if any */
+
+int
+password_slot_acquire(void)
+{
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	char path[4096];
+	long waited = 0;
+	int i, fd;
+
+	if (slot_dir == NULL || slot_fd >= 0)
+		return 0;
+	for (;;) {
+		for (i = 0; i < slot_count; i++) {
+			snprintf(path, sizeof(path), "%s/argon2-slot-%d.lock", slot_dir, i);
+			if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+				log_error("argon2 slot %s: %s; running without the cap",
+				    path, strerror(errno));
+				return 0;
+			}
+			/* A lock dies with its process: a crashed worker
+			 * never keeps a slot. */
+			if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+				slot_fd = fd;
+				return 0;
+			}
+			close(fd);
+		}
+		if (waited >= slot_wait_ms)
+			return -1;
+		nanosleep(&pause, NULL);
+		waited += 5;
+	}
+}
+
+void
+password_slot_release(void)
+{
+	if (slot_fd < 0)
+		return;
+	flock(slot_fd, LOCK_UN);
+	close(slot_fd);
+	slot_fd = -1;
+}
+
 void
 password_cost_from_config(void)
 {
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
 	password_cost.t_cost = (unsigned)config_int("argon2_t_cost", 2, 2, 100);
 	password_cost.m_cost_kib = (unsigned)config_int("argon2_m_cost_kib",
 	    19456, 19456, 4194304);
 	password_cost.parallelism = (unsigned)config_int("argon2_parallelism",
 	    1, 1, 64);
+	slot_dir = config_str("argon2_lock_dir", NULL);
+	if (slot_dir != NULL && *slot_dir == '\0')
+		slot_dir = NULL;
+	slot_count = (int)config_int("argon2_max_concurrent",
+	    cores > 1 ? cores - 1 : 1, 1, 1024);
+	slot_wait_ms = (long)config_int("argon2_wait_ms", 3000, 0, 60000);
 }
 
 int

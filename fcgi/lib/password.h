@@ -17,8 +17,17 @@ struct password_cost {
 extern struct password_cost password_cost;
 
 /* Reads argon2_t_cost, argon2_m_cost_kib, argon2_parallelism, refusing
- * values below OWASP's minimum (m=19 MiB, t=2, p=1). */
+ * values below OWASP's minimum (m=19 MiB, t=2, p=1), and the cap on
+ * hashes computed at once on this host: argon2_max_concurrent (default:
+ * cores - 1, at least 1) slots, as lock files in argon2_lock_dir (unset:
+ * no cap).  The cap keeps a core for every other page during a login
+ * flood. */
 void	 password_cost_from_config(void);
+/* The slot a hash runs in: returns 0 with a slot held, or -1 when none
+ * frees up within argon2_wait_ms (the caller answers 503). */
+int	 password_slot_acquire(void);
+void	 password_slot_release(void);
+
 /* Hashes pw into out (an encoded "$argon2id$v=19$m=...,t=...,p=...$salt$hash"
  * string, outlen >= 128); returns 0 or -1. */
 int	 password_hash(const char *pw, char *out, size_t outlen);

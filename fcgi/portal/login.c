@@ -190,6 +190,13 @@ login_post(struct req *r)
 		return -1;
 	}
 
+	/* At most argon2_max_concurrent hashes at once on this host, so a
+	 * login flood leaves a core to every other page. */
+	if (password_slot_acquire() != 0) {
+		http_header(r, "Retry-After", "2");
+		return login_form(r, 503, identifier, "Trop de connexions sont en "
+		    "cours : réessayez dans quelques secondes.");
+	}
 	if (uid == 0 || hash == NULL) {
 		/* Same cost as a real check: no enumeration by timing. */
 		password_dummy_verify(password);
@@ -200,6 +207,12 @@ login_post(struct req *r)
 		password_dummy_verify(password);
 	} else
 		ok = password_verify(hash, password) && strcmp(status, "active") == 0;
+	if (ok && password_needs_rehash(hash) &&
+	    password_hash(password, newhash, sizeof(newhash)) != 0)
+		newhash[0] = '\0';
+	else if (!ok || !password_needs_rehash(hash))
+		newhash[0] = '\0';
+	password_slot_release();
 
 	if (db_begin(db) != DB_OK)
 		return -1;
@@ -220,10 +233,8 @@ login_post(struct req *r)
 	    DBP_INT(uid)), NULL) != DB_OK ||
 	    record_attempt(r, uid, identifier, true, "password") != DB_OK)
 		goto fail;
-	if (password_needs_rehash(hash) &&
-	    (password_hash(password, newhash, sizeof(newhash)) != 0 ||
-	    db_exec(db, Q(LOGIN_USER_REHASH), DB_PARAMS(DBP_STR(newhash),
-	    DBP_INT(uid)), NULL) != DB_OK))
+	if (newhash[0] != '\0' && db_exec(db, Q(LOGIN_USER_REHASH),
+	    DB_PARAMS(DBP_STR(newhash), DBP_INT(uid)), NULL) != DB_OK)
 		goto fail;
 	if (session_create(r, uid, AUTH_LEVEL_1) != DB_OK ||
 	    audit(r, "login", "user", db_cell(&res, 0, 6), 0, AUDIT_OK,

@@ -42,10 +42,12 @@
 #define BATCH_BUDGET	300
 #define CONNECT_TIMEOUT	10L
 #define TOTAL_TIMEOUT	60L
-#define NO_GATEWAY_DELAY 60	/* seconds before an SMS without gateway is retried */
+#define NO_GATEWAY_DELAY 60	/* s before an SMS without gateway is retried */
 #define ERROR_SLEEP_MAX	30000	/* ms: longest wait after a database failure */
 
 enum mailer_stmt {
+	MSQL_ISOLATION,
+	MSQL_STALE,
 	MSQL_RECOVER,
 	MSQL_CLAIM,
 	MSQL_MARK,
@@ -57,15 +59,33 @@ enum mailer_stmt {
 };
 
 static const char *const mailer_sql[MSQL__MAX] = {
+	/* Read committed takes no gap locks: a claim locks the rows it
+	 * returns and nothing around them, so mailers do not deadlock one
+	 * another's claims and results. */
+	[MSQL_ISOLATION] =
+	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+	/* Stale claims are found by a plain read, then put back one by one
+	 * by primary key: an UPDATE scanning the status index would lock
+	 * index then row, the reverse of the result updates, and deadlock
+	 * with them. */
+	[MSQL_STALE] =
+	    "SELECT id FROM outbox WHERE status = 'sending' AND"
+	    " (locked_at IS NULL OR locked_at < UTC_TIMESTAMP() - INTERVAL "
+	    STR(STALE_MINUTES) " MINUTE) ORDER BY id LIMIT 100",
 	[MSQL_RECOVER] =
 	    "UPDATE outbox SET status = 'pending', locked_by = NULL,"
-	    " locked_at = NULL WHERE status = 'sending' AND (locked_at IS NULL"
-	    " OR locked_at < UTC_TIMESTAMP() - INTERVAL " STR(STALE_MINUTES)
-	    " MINUTE)",
+	    " locked_at = NULL WHERE id = ? AND status = 'sending' AND"
+	    " (locked_at IS NULL OR locked_at < UTC_TIMESTAMP() - INTERVAL "
+	    STR(STALE_MINUTES) " MINUTE)",
+	/* The order follows the outbox_due index (status, next_attempt_at,
+	 * then the primary key): the scan stops after BATCH rows and locks
+	 * only those.  ORDER BY id alone would sort, and lock every due row
+	 * for the length of the claim, leaving nothing to the other mailers. */
 	[MSQL_CLAIM] =
 	    "SELECT id, channel, recipient, subject, body, attempts FROM outbox"
 	    " WHERE status = 'pending' AND next_attempt_at <= UTC_TIMESTAMP()"
-	    " ORDER BY id LIMIT " STR(BATCH) " FOR UPDATE SKIP LOCKED",
+	    " ORDER BY next_attempt_at, id LIMIT " STR(BATCH)
+	    " FOR UPDATE SKIP LOCKED",
 	[MSQL_MARK] =
 	    "UPDATE outbox SET status = 'sending', locked_by = ?,"
 	    " locked_at = UTC_TIMESTAMP() WHERE id = ? AND status = 'pending'",
@@ -76,7 +96,8 @@ static const char *const mailer_sql[MSQL__MAX] = {
 	    " WHERE id = ? AND status = 'sending' AND locked_by = ?",
 	[MSQL_RETRY] =
 	    "UPDATE outbox SET status = 'pending', attempts = attempts + ?,"
-	    " last_error = ?, next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
+	    " last_error = ?,"
+	    " next_attempt_at = UTC_TIMESTAMP() + INTERVAL ? SECOND,"
 	    " locked_by = NULL, locked_at = NULL"
 	    " WHERE id = ? AND status = 'sending' AND locked_by = ?",
 	[MSQL_DEAD] =
@@ -85,7 +106,8 @@ static const char *const mailer_sql[MSQL__MAX] = {
 	    " WHERE id = ? AND status = 'sending' AND locked_by = ?",
 	[MSQL_RELEASE] =
 	    "UPDATE outbox SET status = 'pending', locked_by = NULL,"
-	    " locked_at = NULL WHERE id = ? AND status = 'sending' AND locked_by = ?",
+	    " locked_at = NULL"
+	    " WHERE id = ? AND status = 'sending' AND locked_by = ?",
 };
 
 static const struct db_table mailer_tables[] = {
@@ -96,7 +118,9 @@ static const struct db_table mailer_tables[] = {
 #define MSQL(i)		DB_STMT(1, (i))
 
 /* Columns of MSQL_CLAIM. */
-enum { COL_ID, COL_CHANNEL, COL_RECIPIENT, COL_SUBJECT, COL_BODY, COL_ATTEMPTS };
+enum {
+	COL_ID, COL_CHANNEL, COL_RECIPIENT, COL_SUBJECT, COL_BODY, COL_ATTEMPTS
+};
 
 struct mailer {
 	struct db	*db;
@@ -195,7 +219,8 @@ url_ok(const char *url, const char *const *schemes, bool *has_userinfo)
 		return false;
 	for (; *schemes != NULL; schemes++) {
 		n = strlen(*schemes);
-		if ((size_t)(auth - url) == n && strncasecmp(url, *schemes, n) == 0)
+		if ((size_t)(auth - url) == n &&
+		    strncasecmp(url, *schemes, n) == 0)
 			break;
 	}
 	if (*schemes == NULL)
@@ -245,7 +270,8 @@ mailer_setup(struct mailer *m)
 
 	m->smtp_url = config_str("smtp_url", "smtp://127.0.0.1:25");
 	if (!url_ok(m->smtp_url, smtp_schemes, &userinfo)) {
-		log_error("smtp_url must be smtp://host[:port] or smtps://host[:port]");
+		log_error("smtp_url must be smtp://host[:port] or "
+		    "smtps://host[:port]");
 		return -1;
 	}
 	if (userinfo) {
@@ -261,7 +287,8 @@ mailer_setup(struct mailer *m)
 	}
 	m->starttls = config_bool("smtp_starttls", false);
 	if (m->smtp_user != NULL && !m->starttls &&
-	    strncasecmp(m->smtp_url, "smtps:", 6) != 0 && !is_loopback(m->smtp_url))
+	    strncasecmp(m->smtp_url, "smtps:", 6) != 0 &&
+	    !is_loopback(m->smtp_url))
 		log_warn("SMTP credentials will cross the network in clear: "
 		    "use smtps:// or smtp_starttls = true");
 
@@ -462,7 +489,8 @@ deliver_sms(struct mailer *m, const char *to, const char *text,
 	}
 	if (m->sms_token != NULL) {
 		buf_printf(&auth, "Authorization: Bearer %s", m->sms_token);
-		if ((headers = curl_slist_append(NULL, buf_str(&auth))) == NULL) {
+		headers = curl_slist_append(NULL, buf_str(&auth));
+		if (headers == NULL) {
 			fail(d, MAIL_RETRY, "libcurl: out of memory");
 			goto out;
 		}
@@ -490,8 +518,8 @@ deliver_sms(struct mailer *m, const char *to, const char *text,
 	if (rc == CURLE_OK)
 		snprintf(msg, sizeof(msg), "SMS gateway: HTTP %ld", status);
 	else
-		snprintf(msg, sizeof(msg), "SMS gateway: %s", errbuf[0] != '\0' ?
-		    errbuf : curl_easy_strerror(rc));
+		snprintf(msg, sizeof(msg), "SMS gateway: %s",
+		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
 	mail_error_text(d->error, sizeof(d->error), msg);
 out:
 	curl_easy_cleanup(h);
@@ -504,6 +532,28 @@ out:
 
 /* ---- rounds ---- */
 
+/* Runs a result update, tried up to three times: a result lost now would
+ * leave the row 'sending' until recovered, and a sent message would go
+ * out twice.  Returns the last db result. */
+static enum db_rc
+exec_retry(struct mailer *m, int stmt, const struct db_param *p, size_t np,
+    unsigned long long *affected)
+{
+	struct timespec pause = { 0, 100 * 1000000L };
+	enum db_rc rc = DB_ERROR;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (i > 0) {
+			log_info("retrying the result update");
+			(void)nanosleep(&pause, NULL);
+		}
+		if ((rc = db_exec(m->db, stmt, p, np, affected)) == DB_OK)
+			break;
+	}
+	return rc;
+}
+
 /* Writes the delivery's result on row id; returns 0, or -1 when the
  * database failed (the row stays 'sending' and is recovered later). */
 static int
@@ -512,40 +562,43 @@ record(struct mailer *m, long long id, const char *channel,
 {
 	unsigned long long affected = 0;
 	long long tries = attempts + 1;
-	long delay;
+	long delay = 0;
 	enum db_rc rc;
 
-	if (d->outcome == MAIL_SENT) {
-		rc = db_exec(m->db, MSQL(MSQL_SENT), DB_PARAMS(DBP_INT(id),
+	if (d->outcome == MAIL_SENT)
+		rc = exec_retry(m, MSQL(MSQL_SENT), DB_PARAMS(DBP_INT(id),
 		    DBP_STR(m->lock_id)), &affected);
-		if (rc == DB_OK)
-			log_info("outbox %lld: %s sent", id, channel);
-	} else if (d->postpone) {
-		rc = db_exec(m->db, MSQL(MSQL_RETRY), DB_PARAMS(DBP_INT(0),
+	else if (d->postpone)
+		rc = exec_retry(m, MSQL(MSQL_RETRY), DB_PARAMS(DBP_INT(0),
 		    DBP_STR(d->error), DBP_INT(NO_GATEWAY_DELAY), DBP_INT(id),
 		    DBP_STR(m->lock_id)), &affected);
-	} else if (d->outcome == MAIL_DEAD || tries >= m->max_attempts) {
-		rc = db_exec(m->db, MSQL(MSQL_DEAD), DB_PARAMS(DBP_STR(d->error),
+	else if (d->outcome == MAIL_DEAD || tries >= m->max_attempts)
+		rc = exec_retry(m, MSQL(MSQL_DEAD), DB_PARAMS(DBP_STR(d->error),
 		    DBP_INT(id), DBP_STR(m->lock_id)), &affected);
-		if (rc == DB_OK)
-			log_error("outbox %lld: %s dead after %lld attempt%s: %s",
-			    id, channel, tries, tries > 1 ? "s" : "", d->error);
-	} else {
+	else {
 		delay = mail_backoff((unsigned)tries);
-		rc = db_exec(m->db, MSQL(MSQL_RETRY), DB_PARAMS(DBP_INT(1),
+		rc = exec_retry(m, MSQL(MSQL_RETRY), DB_PARAMS(DBP_INT(1),
 		    DBP_STR(d->error), DBP_INT(delay), DBP_INT(id),
 		    DBP_STR(m->lock_id)), &affected);
-		if (rc == DB_OK)
-			log_warn("outbox %lld: %s attempt %lld failed, next in "
-			    "%ld s: %s", id, channel, tries, delay, d->error);
 	}
 	if (rc != DB_OK) {
-		log_error("outbox %lld: result not recorded", id);
+		log_error("outbox %lld: %s result not recorded (%s)", id,
+		    channel, d->outcome == MAIL_SENT ? "sent" : "failed");
 		return -1;
 	}
 	if (affected != 1)
 		log_warn("outbox %lld: claim lost before the result was "
 		    "recorded (taken for stale?)", id);
+	if (d->outcome == MAIL_SENT)
+		log_info("outbox %lld: %s sent", id, channel);
+	else if (d->postpone)
+		;	/* counted, logged once per round */
+	else if (delay == 0)
+		log_error("outbox %lld: %s dead after %lld attempt%s: %s",
+		    id, channel, tries, tries > 1 ? "s" : "", d->error);
+	else
+		log_warn("outbox %lld: %s attempt %lld failed, next in %ld s: "
+		    "%s", id, channel, tries, delay, d->error);
 	return 0;
 }
 
@@ -560,8 +613,9 @@ release(struct mailer *m, const struct db_result *res, const bool *mine,
 		if (mine[i] && db_exec(m->db, MSQL(MSQL_RELEASE), DB_PARAMS(
 		    DBP_INT(db_cell_int(res, i, COL_ID)), DBP_STR(m->lock_id)),
 		    NULL) != DB_OK)
-			log_error("outbox %lld: not released (recovered in %d "
-			    "minutes)", db_cell_int(res, i, COL_ID), STALE_MINUTES);
+			log_error("outbox %lld: not released (recovered in "
+			    "%d minutes)", db_cell_int(res, i, COL_ID),
+			    STALE_MINUTES);
 }
 
 static time_t
@@ -572,6 +626,31 @@ monotonic(void)
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
 		return 0;
 	return ts.tv_sec;
+}
+
+/* Puts back to pending the rows a dead mailer left 'sending'; returns 0,
+ * or -1 when the database failed. */
+static int
+recover(struct mailer *m)
+{
+	unsigned long long n, total = 0;
+	struct db_result res;
+	size_t i;
+
+	if (db_query(m->db, &m->arena, MSQL(MSQL_STALE), DB_NOPARAMS,
+	    &res) != DB_OK)
+		return -1;
+	for (i = 0; i < res.nrows; i++) {
+		if (db_exec(m->db, MSQL(MSQL_RECOVER), DB_PARAMS(DBP_INT(
+		    db_cell_int(&res, i, 0))), &n) != DB_OK)
+			return -1;
+		total += n;
+	}
+	if (total > 0)
+		log_warn("%llu outbox message%s left 'sending' for %d minutes "
+		    "put back to pending", total, total > 1 ? "s" : "",
+		    STALE_MINUTES);
+	return 0;
 }
 
 /* Runs one round: recovers stale claims, claims up to BATCH due rows,
@@ -591,22 +670,23 @@ mailer_round(struct mailer *m, size_t *nclaimed)
 	*nclaimed = 0;
 	arena_reset(&m->arena);
 	m->sms_waiting = 0;
-	if (db_exec(m->db, MSQL(MSQL_RECOVER), DB_NOPARAMS, &n) != DB_OK)
+	/* Every round: a reconnection would have lost it. */
+	if (db_exec(m->db, MSQL(MSQL_ISOLATION), DB_NOPARAMS, NULL) != DB_OK ||
+	    recover(m) != 0)
 		return -1;
-	if (n > 0)
-		log_warn("%llu outbox message%s left 'sending' for %d minutes "
-		    "put back to pending", n, n > 1 ? "s" : "", STALE_MINUTES);
 
 	if (db_begin(m->db) != DB_OK)
 		return -1;
-	if (db_query(m->db, &m->arena, MSQL(MSQL_CLAIM), DB_NOPARAMS, &res) != DB_OK) {
+	if (db_query(m->db, &m->arena, MSQL(MSQL_CLAIM), DB_NOPARAMS,
+	    &res) != DB_OK) {
 		db_rollback(m->db);
 		return -1;
 	}
 	mine = arena_alloc(&m->arena, res.nrows + 1);
 	for (i = 0; i < res.nrows; i++) {
-		if (db_exec(m->db, MSQL(MSQL_MARK), DB_PARAMS(DBP_STR(m->lock_id),
-		    DBP_INT(db_cell_int(&res, i, COL_ID))), &n) != DB_OK) {
+		if (db_exec(m->db, MSQL(MSQL_MARK), DB_PARAMS(
+		    DBP_STR(m->lock_id), DBP_INT(db_cell_int(&res, i, COL_ID))),
+		    &n) != DB_OK) {
 			db_rollback(m->db);
 			return -1;
 		}
@@ -615,6 +695,9 @@ mailer_round(struct mailer *m, size_t *nclaimed)
 	if (db_commit(m->db) != DB_OK)
 		return -1;
 	*nclaimed = res.nrows;
+	if (res.nrows > 0)
+		log_debug("claimed %zu outbox message%s", res.nrows,
+		    res.nrows > 1 ? "s" : "");
 
 	start = monotonic();
 	for (i = 0; i < res.nrows; i++) {
@@ -626,7 +709,10 @@ mailer_round(struct mailer *m, size_t *nclaimed)
 		}
 		memset(&d, 0, sizeof(d));
 		channel = db_cell(&res, i, COL_CHANNEL);
-		if (channel != NULL && strcmp(channel, "email") == 0)
+		if (db_cell(&res, i, COL_RECIPIENT) == NULL ||
+		    db_cell(&res, i, COL_BODY) == NULL)
+			fail(&d, MAIL_DEAD, "no recipient or no body");
+		else if (channel != NULL && strcmp(channel, "email") == 0)
 			deliver_email(m, db_cell(&res, i, COL_RECIPIENT),
 			    db_cell(&res, i, COL_SUBJECT),
 			    db_cell(&res, i, COL_BODY), &d);
@@ -635,8 +721,9 @@ mailer_round(struct mailer *m, size_t *nclaimed)
 			    db_cell(&res, i, COL_BODY), &d);
 		else
 			fail(&d, MAIL_DEAD, "unknown channel");
-		if (record(m, db_cell_int(&res, i, COL_ID), channel != NULL ?
-		    channel : "?", db_cell_int(&res, i, COL_ATTEMPTS), &d) != 0) {
+		if (record(m, db_cell_int(&res, i, COL_ID),
+		    channel != NULL ? channel : "?",
+		    db_cell_int(&res, i, COL_ATTEMPTS), &d) != 0) {
 			release(m, &res, mine, i + 1);
 			return -1;
 		}
@@ -709,7 +796,8 @@ main(int argc, char **argv)
 		cfg = PARVIS_SYSCONF_DIR "/parvis.conf";
 	if (config_load(cfg, "mailer") != 0)
 		return 1;
-	log_init("parvis-mailer", log_level_parse(config_str("log_level", "info")));
+	log_init("parvis-mailer",
+	    log_level_parse(config_str("log_level", "info")));
 	if (mailer_setup(&m) != 0) {
 		arena_free(&m.arena);
 		config_free();
@@ -725,9 +813,11 @@ main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	/* No SA_RESTART: a signal ends the sleep at once. */
-	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
+	if (sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGINT, &sa, NULL) != 0 ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
-		log_error("cannot install signal handlers: %s", strerror(errno));
+		log_error("cannot install signal handlers: %s",
+		    strerror(errno));
 		status = 1;
 		goto out;
 	}
@@ -744,8 +834,10 @@ main(int argc, char **argv)
 			}
 			/* The database is down or refused: wait longer
 			 * each time, up to ERROR_SLEEP_MAX. */
-			wait_ms = wait_ms == 0 ? (m.poll_ms > 1000 ? m.poll_ms : 1000) :
-			    wait_ms * 2;
+			if (wait_ms == 0)
+				wait_ms = m.poll_ms > 1000 ? m.poll_ms : 1000;
+			else
+				wait_ms *= 2;
 			if (wait_ms > ERROR_SLEEP_MAX)
 				wait_ms = ERROR_SLEEP_MAX;
 			mailer_sleep(wait_ms);

@@ -1,4 +1,1724 @@
-/* Portal area "admin": not written yet (an empty area keeps the build whole). */
-#include "portal.h"
+/*
+ * Administration (/admin/): users and their roles with scopes, the
+ * applications shown as tiles, the terms of use (CGU) and their versions,
+ * and a read-only view of the audit log.  Every route needs the admin role
+ * at the strong level (the pipeline checks both before any handler runs).
+ * Every change runs in one transaction with its audit row, and answers
+ * with a redirect to a page that says, in a fixed sentence, what was done.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
-const struct app_area portal_admin_area = { "admin", NULL, 0, NULL, 0 };
+#include "audit.h"
+#include "db.h"
+#include "http.h"
+#include "portal.h"
+#include "valid.h"
+
+enum {
+	ADM_USERS_BY_STATUS,
+	ADM_REQUESTS_PENDING,
+	ADM_APPS_COUNT,
+	ADM_CGU_COUNT,
+	ADM_AUDIT_RECENT,
+	ADM_USER_SEARCH,
+	ADM_USER_SEARCH_COUNT,
+	ADM_USER_GET,
+	ADM_USER_ROLES,
+	ADM_ROLE_GRANT,
+	ADM_ROLE_REVOKE,
+	ADM_APP_LIST,
+	ADM_APP_GET,
+	ADM_APP_ROLES,
+	ADM_APP_INSERT,
+	ADM_APP_UPDATE,
+	ADM_APP_ROLES_CLEAR,
+	ADM_APP_ROLE_ADD,
+	ADM_CGU_DOCS,
+	ADM_CGU_DOC_GET,
+	ADM_CGU_DOC_INSERT,
+	ADM_CGU_VERSIONS,
+	ADM_CGU_LATEST_BODY,
+	ADM_CGU_PUBLISH,
+	ADM_AUDIT_USER_ID,
+	ADM_AUDIT_OLDER,
+	ADM_AUDIT_NEWER,
+	ADM__MAX
+};
+#define Q(i)	DB_STMT(PA_ADMIN, (i))
+
+/* The filters of the audit view, shared by both directions of paging:
+ * a NULL parameter switches its filter off. */
+#define AUDIT_SELECT \
+	"SELECT a.id, FLOOR(UNIX_TIMESTAMP(a.at)), u.login, a.ip, a.program," \
+	" a.action, a.object_type, a.object_id, a.patient_id, a.outcome, a.detail" \
+	" FROM audit_log a LEFT JOIN app_user u ON u.id = a.user_id" \
+	" WHERE (? IS NULL OR a.at >= FROM_UNIXTIME(?))" \
+	" AND (? IS NULL OR a.at < FROM_UNIXTIME(?))" \
+	" AND (? IS NULL OR a.user_id = ?)" \
+	" AND (? IS NULL OR LEFT(a.action, CHAR_LENGTH(?)) = ?)" \
+	" AND (? IS NULL OR a.object_type = ?)" \
+	" AND (? IS NULL OR a.object_id = ?)" \
+	" AND (? IS NULL OR a.outcome = ?)"
+
+/* Name, login and e-mail search; '!' escapes LIKE's wildcards. */
+#define USER_WHERE \
+	" WHERE (? = '' OR u.login LIKE ? ESCAPE '!' OR u.email LIKE ? ESCAPE '!'" \
+	" OR u.last_name LIKE ? ESCAPE '!' OR u.first_name LIKE ? ESCAPE '!'" \
+	" OR CONCAT(u.first_name, ' ', u.last_name) LIKE ? ESCAPE '!'" \
+	" OR CONCAT(u.last_name, ' ', u.first_name) LIKE ? ESCAPE '!')" \
+	" AND (? = '' OR u.status = ?)"
+
+/* The latest version of a document, as the CGU gate (libsql.c) sees it. */
+#define CGU_LATEST_ID(doc) \
+	"(SELECT v2.id FROM cgu_version v2 WHERE v2.document_id = " doc \
+	" ORDER BY v2.published_at DESC, v2.id DESC LIMIT 1)"
+
+static const char *const admin_sql[ADM__MAX] = {
+	[ADM_USERS_BY_STATUS] =
+	    "SELECT status, COUNT(*) FROM app_user GROUP BY status",
+	[ADM_REQUESTS_PENDING] =
+	    "SELECT COUNT(*) FROM account_request WHERE status = 'pending'",
+	[ADM_APPS_COUNT] =
+	    "SELECT COUNT(*), COALESCE(SUM(enabled), 0) FROM application",
+	[ADM_CGU_COUNT] =
+	    "SELECT COUNT(*) FROM cgu_document",
+	[ADM_AUDIT_RECENT] =
+	    "SELECT COUNT(*), COALESCE(SUM(outcome <> 'ok'), 0) FROM audit_log"
+	    " WHERE at >= FROM_UNIXTIME(?)",
+	[ADM_USER_SEARCH] =
+	    "SELECT u.id, u.login, u.email, u.first_name, u.last_name, u.status,"
+	    " (SELECT GROUP_CONCAT(DISTINCT r.role ORDER BY r.role SEPARATOR ',')"
+	    "  FROM user_role r WHERE r.user_id = u.id)"
+	    " FROM app_user u" USER_WHERE
+	    " ORDER BY u.last_name, u.first_name, u.id LIMIT ? OFFSET ?",
+	[ADM_USER_SEARCH_COUNT] =
+	    "SELECT COUNT(*) FROM app_user u" USER_WHERE,
+	[ADM_USER_GET] =
+	    "SELECT id, login, email, civility, first_name, last_name, mobile,"
+	    " profession, idnps, structure, status, UNIX_TIMESTAMP(created_at),"
+	    " COALESCE(UNIX_TIMESTAMP(last_login_at), 0),"
+	    " COALESCE(UNIX_TIMESTAMP(locked_until), 0)"
+	    " FROM app_user WHERE id = ?",
+	[ADM_USER_ROLES] =
+	    "SELECT r.role, r.scope_type, r.scope_id, UNIX_TIMESTAMP(r.granted_at),"
+	    " g.login FROM user_role r LEFT JOIN app_user g ON g.id = r.granted_by"
+	    " WHERE r.user_id = ? ORDER BY r.role, r.scope_type, r.scope_id",
+	[ADM_ROLE_GRANT] =
+	    "INSERT INTO user_role (user_id, role, scope_type, scope_id,"
+	    " granted_by, granted_at) VALUES (?, ?, ?, ?, ?, FROM_UNIXTIME(?))",
+	[ADM_ROLE_REVOKE] =
+	    "DELETE FROM user_role WHERE user_id = ? AND role = ?"
+	    " AND scope_type = ? AND scope_id = ?",
+	[ADM_APP_LIST] =
+	    "SELECT a.id, a.code, a.name, a.url, a.required_level, a.position,"
+	    " a.enabled, d.code,"
+	    " (SELECT GROUP_CONCAT(ar.role ORDER BY ar.role SEPARATOR ',')"
+	    "  FROM application_role ar WHERE ar.application_id = a.id)"
+	    " FROM application a LEFT JOIN cgu_document d ON d.id = a.cgu_document_id"
+	    " ORDER BY a.position, a.name, a.id",
+	[ADM_APP_GET] =
+	    "SELECT id, code, name, description, url, icon, required_level,"
+	    " position, enabled, COALESCE(cgu_document_id, 0)"
+	    " FROM application WHERE id = ?",
+	[ADM_APP_ROLES] =
+	    "SELECT role FROM application_role WHERE application_id = ?",
+	[ADM_APP_INSERT] =
+	    "INSERT INTO application (code, name, description, url, icon,"
+	    " required_level, position, cgu_document_id, enabled, updated_by)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ADM_APP_UPDATE] =
+	    "UPDATE application SET name = ?, description = ?, url = ?, icon = ?,"
+	    " required_level = ?, position = ?, cgu_document_id = ?, enabled = ?,"
+	    " updated_by = ? WHERE id = ?",
+	[ADM_APP_ROLES_CLEAR] =
+	    "DELETE FROM application_role WHERE application_id = ?",
+	[ADM_APP_ROLE_ADD] =
+	    "INSERT INTO application_role (application_id, role) VALUES (?, ?)",
+	[ADM_CGU_DOCS] =
+	    "SELECT d.id, d.code, d.title, v.version,"
+	    " COALESCE(UNIX_TIMESTAMP(v.published_at), 0),"
+	    " (SELECT COUNT(*) FROM cgu_version v3 WHERE v3.document_id = d.id),"
+	    " (SELECT COUNT(*) FROM cgu_acceptance a WHERE a.version_id = v.id)"
+	    " FROM cgu_document d LEFT JOIN cgu_version v ON v.id = "
+	    CGU_LATEST_ID("d.id") " ORDER BY d.code",
+	[ADM_CGU_DOC_GET] =
+	    "SELECT id, code, title FROM cgu_document WHERE code = ?",
+	[ADM_CGU_DOC_INSERT] =
+	    "INSERT INTO cgu_document (code, title) VALUES (?, ?)",
+	[ADM_CGU_VERSIONS] =
+	    "SELECT v.id, v.version, UNIX_TIMESTAMP(v.published_at), p.login,"
+	    " (SELECT COUNT(*) FROM cgu_acceptance a WHERE a.version_id = v.id),"
+	    " CHAR_LENGTH(v.body) FROM cgu_version v"
+	    " LEFT JOIN app_user p ON p.id = v.published_by"
+	    " WHERE v.document_id = ? ORDER BY v.published_at DESC, v.id DESC",
+	[ADM_CGU_LATEST_BODY] =
+	    "SELECT body FROM cgu_version WHERE id = " CGU_LATEST_ID("?"),
+	/* Never dated before the current latest version: the new one must be
+	 * the latest for the gate even if the clock stepped back. */
+	[ADM_CGU_PUBLISH] =
+	    "INSERT INTO cgu_version (document_id, version, body, published_at,"
+	    " published_by) SELECT ?, ?, ?, GREATEST(FROM_UNIXTIME(?),"
+	    " COALESCE(MAX(published_at), FROM_UNIXTIME(?))), ?"
+	    " FROM cgu_version WHERE document_id = ?",
+	[ADM_AUDIT_USER_ID] =
+	    "SELECT id FROM app_user WHERE login = ?",
+	[ADM_AUDIT_OLDER] =
+	    AUDIT_SELECT " AND a.id < ? ORDER BY a.id DESC LIMIT ?",
+	[ADM_AUDIT_NEWER] =
+	    AUDIT_SELECT " AND a.id > ? ORDER BY a.id ASC LIMIT ?",
+};
+
+#define USERS_PER_PAGE	50
+#define AUDIT_PER_PAGE	100
+#define ID_MAX		9007199254740991LL	/* 2^53 - 1: safe everywhere */
+
+/* ---- roles and their scopes ---- */
+
+/* Which scope each role is granted with (DESIGN.md §4): the one table the
+ * grant form, its checks and the pages read. */
+static const struct role_rule {
+	const char	*role;
+	const char	*label;
+	const char	*scope_type;	/* the only scope type allowed */
+} role_rules[] = {
+	{ "admin",	   "Administrateur",		"none" },
+	{ "support",	   "Centre de services",	"none" },
+	{ "pro",	   "Professionnel",		"none" },
+	{ "cpts_manager",  "Gestionnaire de CPTS",	"cpts" },
+	{ "alert_manager", "Gestionnaire d'alertes",	"territory" },
+	{ "ars_verifier",  "Vérificateur ARS",		"region" },
+	{ "ans_verifier",  "Vérificateur ANS",		"none" },
+	{ "referent",	   "Référent de structure",	"establishment" },
+};
+#define NROLES	(sizeof(role_rules) / sizeof(role_rules[0]))
+
+static const struct scope_kind {
+	const char	*type;
+	const char	*label;		/* "CPTS n° 12" */
+	const char	*id_label;	/* "Numéro de la CPTS" */
+} scope_kinds[] = {
+	{ "none",	   "Aucune",	     NULL },
+	{ "cpts",	   "CPTS",	     "le numéro de la CPTS" },
+	{ "territory",	   "Territoire",     "le numéro du territoire" },
+	{ "region",	   "Région",	     "le numéro de la région" },
+	{ "establishment", "Établissement",  "le numéro de l'établissement" },
+};
+#define NSCOPES	(sizeof(scope_kinds) / sizeof(scope_kinds[0]))
+
+static const struct role_rule *
+role_find(const char *role)
+{
+	size_t i;
+
+	for (i = 0; role != NULL && i < NROLES; i++)
+		if (strcmp(role_rules[i].role, role) == 0)
+			return &role_rules[i];
+	return NULL;
+}
+
+static const struct scope_kind *
+scope_find(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type != NULL && i < NSCOPES; i++)
+		if (strcmp(scope_kinds[i].type, type) == 0)
+			return &scope_kinds[i];
+	return NULL;
+}
+
+static const char *
+role_label(const char *role)
+{
+	const struct role_rule *rr = role_find(role);
+
+	return rr != NULL ? rr->label : role;
+}
+
+/* Returns NULL when role may be held with this scope (scope_id 0 for
+ * none, positive otherwise), else the French reason. */
+static const char *
+role_scope_check(struct req *r, const char *role, const char *scope_type,
+    long long scope_id)
+{
+	const struct role_rule *rr = role_find(role);
+	const struct scope_kind *sk = scope_find(scope_type), *need;
+
+	if (rr == NULL)
+		return "Choisissez un rôle de la liste.";
+	if (sk == NULL)
+		return "Choisissez une portée de la liste.";
+	if (strcmp(rr->scope_type, scope_type) != 0) {
+		if (strcmp(rr->scope_type, "none") == 0)
+			return arena_printf(&r->arena, "Le rôle « %s » ne prend pas "
+			    "de portée : choisissez « Aucune ».", rr->label);
+		need = scope_find(rr->scope_type);
+		return arena_printf(&r->arena, "Le rôle « %s » s'attribue avec la "
+		    "portée « %s ».", rr->label, need->label);
+	}
+	if (strcmp(scope_type, "none") == 0 && scope_id != 0)
+		return "Ce rôle ne prend pas de portée : laissez le numéro vide.";
+	if (strcmp(scope_type, "none") != 0 && scope_id <= 0)
+		return arena_printf(&r->arena, "Indiquez %s (un nombre entier "
+		    "positif).", sk->id_label);
+	return NULL;
+}
+
+static const char *
+scope_text(struct req *r, const char *type, long long id)
+{
+	const struct scope_kind *sk = scope_find(type);
+
+	if (sk == NULL || strcmp(type, "none") == 0)
+		return "";
+	return arena_printf(&r->arena, "%s n° %lld", sk->label, id);
+}
+
+/* "pro,support" -> "Professionnel, Centre de services" */
+static const char *
+role_list_text(struct req *r, const char *csv)
+{
+	struct buf b = BUF_INIT;
+	char *copy, *item, *save = NULL;
+	const char *out;
+
+	if (csv == NULL || *csv == '\0')
+		return "";
+	copy = arena_strdup(&r->arena, csv);
+	for (item = strtok_r(copy, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		if (b.len > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, role_label(item));
+	}
+	out = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* ---- small helpers ---- */
+
+static const struct {
+	const char	*key;
+	const char	*text;
+} ok_messages[] = {
+	{ "role-attribue",	 "Le rôle a été attribué." },
+	{ "role-retire",	 "Le rôle a été retiré." },
+	{ "application-creee",	 "L'application a été ajoutée." },
+	{ "application-modifiee", "L'application a été modifiée." },
+	{ "document-cree",	 "Le document a été créé : publiez maintenant sa "
+				 "première version." },
+	{ "version-publiee",	 "La nouvelle version a été publiée : chaque "
+				 "utilisateur devra l'accepter de nouveau à sa "
+				 "prochaine page." },
+};
+
+static const char *const user_statuses[] = { "pending", "active", "disabled", NULL };
+static const char *const outcomes[] = { "ok", "denied", "error", NULL };
+
+static const char *
+status_label(const char *status)
+{
+	if (status == NULL)
+		return "";
+	if (strcmp(status, "pending") == 0)
+		return "En attente d'activation";
+	if (strcmp(status, "active") == 0)
+		return "Actif";
+	if (strcmp(status, "disabled") == 0)
+		return "Désactivé";
+	return status;
+}
+
+static const char *
+outcome_label(const char *o)
+{
+	if (o == NULL)
+		return "";
+	if (strcmp(o, "ok") == 0)
+		return "Réussi";
+	if (strcmp(o, "denied") == 0)
+		return "Refusé";
+	if (strcmp(o, "error") == 0)
+		return "Erreur";
+	return o;
+}
+
+/* A copy of s without surrounding blanks ("" for NULL). */
+static const char *
+trim(struct req *r, const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return "";
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return arena_strndup(&r->arena, s, n);
+}
+
+static const char *
+form_trim(struct req *r, const char *name)
+{
+	return trim(r, http_form(r, name));
+}
+
+static const char *
+query_trim(struct req *r, const char *name)
+{
+	return trim(r, http_query(r, name));
+}
+
+/* True when s is min..max bytes of [a-z0-9] and the characters of extra. */
+static bool
+ascii_code(const char *s, size_t min, size_t max, const char *extra)
+{
+	size_t n = strlen(s), i;
+
+	if (n < min || n > max)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    strchr(extra, c) != NULL)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* NULL when s is valid text of min..max characters; the validator's
+ * reason for bad characters; else the field's own sentence on length. */
+static const char *
+text_err(const char *s, long long min, long long max, bool multiline,
+    const char *length_msg)
+{
+	valid_fn check = multiline ? valid_multiline : valid_text;
+
+	if (check(s, min, max) == NULL)
+		return NULL;
+	if (check(s, 0, 0x7fffffff) != NULL)
+		return check(s, 0, 0x7fffffff);
+	return length_msg;
+}
+
+static bool
+in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/* The {id} path segment as a positive number, or 0. */
+static long long
+path_id(struct req *r)
+{
+	long long id;
+
+	if (valid_parse_ll(http_path_param(r, "id"), 1, ID_MAX, &id) != 0)
+		return 0;
+	return id;
+}
+
+/* "%s%" for LIKE, with '!' escaping the wildcards of s. */
+static const char *
+like_pattern(struct req *r, const char *s)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	buf_putc(&b, '%');
+	for (; *s != '\0'; s++) {
+		if (*s == '!' || *s == '%' || *s == '_')
+			buf_putc(&b, '!');
+		buf_putc(&b, *s);
+	}
+	buf_putc(&b, '%');
+	out = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Form errors: a summary at the top and a message beside each field
+ * (err_<field> in the template context). */
+#define FERR_MAX	16
+struct ferrs {
+	struct {
+		const char	*field;
+		const char	*msg;
+	} v[FERR_MAX];
+	size_t	n;
+};
+
+static void
+ferr_add(struct ferrs *e, const char *field, const char *msg)
+{
+	if (msg == NULL || e->n == FERR_MAX)
+		return;
+	e->v[e->n].field = field;
+	e->v[e->n].msg = msg;
+	e->n++;
+}
+
+static void
+ferrs_ctx(struct req *r, struct tdict *ctx, const struct ferrs *e)
+{
+	struct tlist *l = tdict_list(ctx, "errors");
+	size_t i;
+
+	tdict_bool(ctx, "has_errors", e->n > 0);
+	for (i = 0; i < e->n; i++) {
+		struct tdict *d = tlist_add(l);
+
+		tdict_str(d, "field", e->v[i].field);
+		tdict_str(d, "message", e->v[i].msg);
+		tdict_str(ctx, arena_printf(&r->arena, "err_%s", e->v[i].field),
+		    e->v[i].msg);
+	}
+}
+
+/* The base context of an admin page: title, the section for the menu,
+ * and the fixed success message named by ?ok=. */
+static struct tdict *
+admin_ctx(struct req *r, const char *title, const char *section)
+{
+	struct tdict *ctx = http_ctx(r);
+	const char *ok = http_query(r, "ok");
+	size_t i;
+
+	tdict_str(ctx, "title", title);
+	tdict_bool(ctx, arena_printf(&r->arena, "nav_%s", section), true);
+	for (i = 0; ok != NULL && i < sizeof(ok_messages) / sizeof(ok_messages[0]); i++)
+		if (strcmp(ok, ok_messages[i].key) == 0)
+			tdict_str(ctx, "ok_message", ok_messages[i].text);
+	return ctx;
+}
+
+/* After a system failure inside a change's transaction: roll it back
+ * (the change and its audit row go together) and let the pipeline answer. */
+static int
+fail_rollback(struct req *r)
+{
+	db_rollback(r->app->db);
+	return -1;
+}
+
+/* ---- dashboard ---- */
+
+static int
+admin_root(struct req *r)
+{
+	return http_redirect(r, "/admin/");
+}
+
+static int
+admin_home(struct req *r)
+{
+	struct db_result st, rq, ap, cg, au;
+	struct tdict *ctx;
+	long long total = 0;
+	size_t i;
+
+	if (db_query(r->app->db, &r->arena, Q(ADM_USERS_BY_STATUS), DB_NOPARAMS,
+	    &st) != DB_OK ||
+	    db_query_row(r->app->db, &r->arena, Q(ADM_REQUESTS_PENDING),
+	    DB_NOPARAMS, &rq) != DB_OK ||
+	    db_query_row(r->app->db, &r->arena, Q(ADM_APPS_COUNT), DB_NOPARAMS,
+	    &ap) != DB_OK ||
+	    db_query_row(r->app->db, &r->arena, Q(ADM_CGU_COUNT), DB_NOPARAMS,
+	    &cg) != DB_OK ||
+	    db_query_row(r->app->db, &r->arena, Q(ADM_AUDIT_RECENT),
+	    DB_PARAMS(DBP_INT(r->now - 86400)), &au) != DB_OK)
+		return -1;
+	ctx = admin_ctx(r, "Administration", "home");
+	tdict_int(ctx, "users_pending", 0);
+	tdict_int(ctx, "users_active", 0);
+	tdict_int(ctx, "users_disabled", 0);
+	for (i = 0; i < st.nrows; i++) {
+		const char *s = db_cell(&st, i, 0);
+
+		total += db_cell_int(&st, i, 1);
+		if (s != NULL && in_list(s, user_statuses))
+			tdict_int(ctx, arena_printf(&r->arena, "users_%s", s),
+			    db_cell_int(&st, i, 1));
+	}
+	tdict_int(ctx, "users_total", total);
+	tdict_int(ctx, "requests_pending", db_cell_int(&rq, 0, 0));
+	tdict_int(ctx, "apps_total", db_cell_int(&ap, 0, 0));
+	tdict_int(ctx, "apps_enabled", db_cell_int(&ap, 0, 1));
+	tdict_int(ctx, "cgu_documents", db_cell_int(&cg, 0, 0));
+	tdict_int(ctx, "audit_day", db_cell_int(&au, 0, 0));
+	tdict_int(ctx, "audit_day_denied", db_cell_int(&au, 0, 1));
+	return http_render(r, 200, "portal/admin_home", ctx);
+}
+
+/* ---- users ---- */
+
+static const char *
+users_link(struct req *r, const char *q, const char *status, long long page)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	buf_puts(&b, "/admin/utilisateurs?q=");
+	buf_url(&b, q);
+	buf_puts(&b, "&statut=");
+	buf_url(&b, status);
+	buf_printf(&b, "&page=%lld", page);
+	out = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+static int
+admin_users(struct req *r)
+{
+	const char *q = query_trim(r, "q"), *status = query_trim(r, "statut");
+	const char *page_s = query_trim(r, "page"), *like;
+	struct db_result res, cnt;
+	struct ferrs fe = { .n = 0 };
+	struct tdict *ctx;
+	struct tlist *rows, *opts;
+	long long page = 1, total, npages;
+	size_t i;
+
+	ferr_add(&fe, "q", valid_text(q, 0, 100));
+	if (*status != '\0' && !in_list(status, user_statuses))
+		ferr_add(&fe, "statut", "Choisissez un état de la liste.");
+	if (*page_s != '\0' && valid_parse_ll(page_s, 1, 1000000, &page) != 0)
+		ferr_add(&fe, "page", "Le numéro de page est invalide.");
+	ctx = admin_ctx(r, "Utilisateurs", "users");
+	tdict_str(ctx, "q", q);
+	opts = tdict_list(ctx, "statuses");
+	for (i = 0; user_statuses[i] != NULL; i++) {
+		struct tdict *o = tlist_add(opts);
+
+		tdict_str(o, "value", user_statuses[i]);
+		tdict_str(o, "label", status_label(user_statuses[i]));
+		tdict_bool(o, "selected", strcmp(status, user_statuses[i]) == 0);
+	}
+	ferrs_ctx(r, ctx, &fe);
+	if (fe.n > 0)
+		return http_render(r, 422, "portal/admin_users", ctx);
+
+	like = like_pattern(r, q);
+#define USER_WHERE_PARAMS \
+	DBP_STR(q), DBP_STR(like), DBP_STR(like), DBP_STR(like), DBP_STR(like), \
+	DBP_STR(like), DBP_STR(like), DBP_STR(status), DBP_STR(status)
+	if (db_query_row(r->app->db, &r->arena, Q(ADM_USER_SEARCH_COUNT),
+	    DB_PARAMS(USER_WHERE_PARAMS), &cnt) != DB_OK ||
+	    db_query(r->app->db, &r->arena, Q(ADM_USER_SEARCH), DB_PARAMS(
+	    USER_WHERE_PARAMS, DBP_INT(USERS_PER_PAGE),
+	    DBP_INT((page - 1) * USERS_PER_PAGE)), &res) != DB_OK)
+		return -1;
+#undef USER_WHERE_PARAMS
+	total = db_cell_int(&cnt, 0, 0);
+	npages = total == 0 ? 1 : (total + USERS_PER_PAGE - 1) / USERS_PER_PAGE;
+	rows = tdict_list(ctx, "users");
+	for (i = 0; i < res.nrows; i++) {
+		struct tdict *u = tlist_add(rows);
+
+		tdict_str(u, "id", db_cell(&res, i, 0));
+		tdict_str(u, "login", db_cell(&res, i, 1));
+		tdict_str(u, "email", db_cell(&res, i, 2));
+		tdict_str(u, "first_name", db_cell(&res, i, 3));
+		tdict_str(u, "last_name", db_cell(&res, i, 4));
+		tdict_str(u, "status", db_cell(&res, i, 5));
+		tdict_str(u, "status_label", status_label(db_cell(&res, i, 5)));
+		tdict_bool(u, "active", strcmp(db_cell(&res, i, 5), "active") == 0);
+		tdict_str(u, "roles", role_list_text(r, db_cell(&res, i, 6)));
+	}
+	tdict_int(ctx, "total", total);
+	tdict_bool(ctx, "none", res.nrows == 0);
+	tdict_bool(ctx, "searched", *q != '\0' || *status != '\0');
+	tdict_int(ctx, "page", page);
+	tdict_int(ctx, "npages", npages);
+	tdict_bool(ctx, "paged", npages > 1);
+	if (page > 1)
+		tdict_str(ctx, "prev_url", users_link(r, q, status, page - 1));
+	if (page < npages)
+		tdict_str(ctx, "next_url", users_link(r, q, status, page + 1));
+	return http_render(r, 200, "portal/admin_users", ctx);
+}
+
+/* What the grant form holds when it is shown again. */
+struct grant_form {
+	const char	*role;
+	const char	*scope;
+	const char	*scope_id;
+	struct ferrs	 fe;
+};
+
+static int
+user_page(struct req *r, long long uid, int status, const struct grant_form *g,
+    const char *error)
+{
+	struct db_result u, roles;
+	struct tdict *ctx, *d;
+	struct tlist *l;
+	const char *role = g ? g->role : "", *scope = g ? g->scope : "none";
+	size_t i;
+
+	switch (db_query_row(r->app->db, &r->arena, Q(ADM_USER_GET),
+	    DB_PARAMS(DBP_INT(uid)), &u)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	default:
+		return -1;
+	}
+	if (db_query(r->app->db, &r->arena, Q(ADM_USER_ROLES),
+	    DB_PARAMS(DBP_INT(uid)), &roles) != DB_OK)
+		return -1;
+	ctx = admin_ctx(r, arena_printf(&r->arena, "%s %s", db_cell(&u, 0, 4),
+	    db_cell(&u, 0, 5)), "users");
+	d = tdict_dict(ctx, "target");
+	tdict_str(d, "id", db_cell(&u, 0, 0));
+	tdict_str(d, "login", db_cell(&u, 0, 1));
+	tdict_str(d, "email", db_cell(&u, 0, 2));
+	tdict_str(d, "civility", db_cell(&u, 0, 3));
+	tdict_str(d, "first_name", db_cell(&u, 0, 4));
+	tdict_str(d, "last_name", db_cell(&u, 0, 5));
+	tdict_str(d, "mobile", db_cell(&u, 0, 6));
+	tdict_str(d, "profession", db_cell(&u, 0, 7));
+	tdict_str(d, "idnps", db_cell(&u, 0, 8));
+	tdict_str(d, "structure", db_cell(&u, 0, 9));
+	tdict_str(d, "status_label", status_label(db_cell(&u, 0, 10)));
+	tdict_str(d, "created", http_date_fr(r, (time_t)db_cell_int(&u, 0, 11), true));
+	tdict_str(d, "last_login", http_date_fr(r, (time_t)db_cell_int(&u, 0, 12), true));
+	if (db_cell_int(&u, 0, 13) > r->now)
+		tdict_str(d, "locked_until", http_date_fr(r,
+		    (time_t)db_cell_int(&u, 0, 13), true));
+	{
+		struct buf b = BUF_INIT;
+
+		buf_puts(&b, "/admin/journal?login=");
+		buf_url(&b, db_cell(&u, 0, 1));
+		tdict_str(d, "journal_by", buf_str(&b));
+		buf_clear(&b);
+		buf_puts(&b, "/admin/journal?objet=user&objet_id=");
+		buf_url(&b, db_cell(&u, 0, 1));
+		tdict_str(d, "journal_on", buf_str(&b));
+		buf_free(&b);
+	}
+	tdict_bool(ctx, "self", uid == r->session->user_id);
+
+	l = tdict_list(ctx, "roles");
+	for (i = 0; i < roles.nrows; i++) {
+		struct tdict *x = tlist_add(l);
+		const char *rl = db_cell(&roles, i, 0);
+
+		tdict_str(x, "role", rl);
+		tdict_str(x, "label", role_label(rl));
+		tdict_str(x, "scope_type", db_cell(&roles, i, 1));
+		tdict_str(x, "scope_id", db_cell(&roles, i, 2));
+		tdict_str(x, "scope", scope_text(r, db_cell(&roles, i, 1),
+		    db_cell_int(&roles, i, 2)));
+		tdict_str(x, "granted", http_date_fr(r,
+		    (time_t)db_cell_int(&roles, i, 3), false));
+		tdict_str(x, "granted_by", db_cell(&roles, i, 4));
+		/* An admin keeps their own admin role: no lock-out. */
+		tdict_bool(x, "locked", uid == r->session->user_id &&
+		    strcmp(rl, "admin") == 0);
+	}
+	tdict_bool(ctx, "no_roles", roles.nrows == 0);
+
+	l = tdict_list(ctx, "role_options");
+	for (i = 0; i < NROLES; i++) {
+		struct tdict *o = tlist_add(l);
+
+		tdict_str(o, "value", role_rules[i].role);
+		tdict_str(o, "label", role_rules[i].label);
+		tdict_str(o, "scope_label", scope_find(role_rules[i].scope_type)->label);
+		tdict_bool(o, "selected", strcmp(role, role_rules[i].role) == 0);
+	}
+	l = tdict_list(ctx, "scope_options");
+	for (i = 0; i < NSCOPES; i++) {
+		struct tdict *o = tlist_add(l);
+
+		tdict_str(o, "value", scope_kinds[i].type);
+		tdict_str(o, "label", scope_kinds[i].label);
+		tdict_bool(o, "selected", strcmp(scope, scope_kinds[i].type) == 0);
+	}
+	tdict_str(ctx, "scope_id", g ? g->scope_id : "");
+	if (g != NULL)
+		ferrs_ctx(r, ctx, &g->fe);
+	tdict_str(ctx, "error", error);
+	return http_render(r, status, "portal/admin_user", ctx);
+}
+
+static int
+admin_user(struct req *r)
+{
+	long long uid = path_id(r);
+
+	if (uid == 0)
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	return user_page(r, uid, 200, NULL, NULL);
+}
+
+/* Loads the login of user uid into *login; returns DB_OK, DB_NOT_FOUND or
+ * an error. */
+static enum db_rc
+user_login(struct req *r, long long uid, const char **login)
+{
+	struct db_result u;
+	enum db_rc rc;
+
+	rc = db_query_row(r->app->db, &r->arena, Q(ADM_USER_GET),
+	    DB_PARAMS(DBP_INT(uid)), &u);
+	if (rc == DB_OK)
+		*login = db_cell(&u, 0, 1);
+	return rc;
+}
+
+static int
+admin_role_grant(struct req *r)
+{
+	long long uid = path_id(r), scope_id = 0;
+	struct grant_form g = { .fe = { .n = 0 } };
+	const char *login = NULL, *why, *spec;
+	const struct role_rule *rr;
+
+	if (uid == 0)
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	switch (user_login(r, uid, &login)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	default:
+		return -1;
+	}
+	g.role = form_trim(r, "role");
+	g.scope = form_trim(r, "portee");
+	g.scope_id = form_trim(r, "portee_id");
+	if ((rr = role_find(g.role)) == NULL)
+		ferr_add(&g.fe, "role", "Choisissez un rôle de la liste.");
+	if (scope_find(g.scope) == NULL)
+		ferr_add(&g.fe, "portee", "Choisissez une portée de la liste.");
+	if (*g.scope_id != '\0' && valid_parse_ll(g.scope_id, 0, ID_MAX,
+	    &scope_id) != 0)
+		ferr_add(&g.fe, "portee_id", "Le numéro de la portée est un "
+		    "nombre entier positif.");
+	if (g.fe.n == 0 && (why = role_scope_check(r, g.role, g.scope,
+	    scope_id)) != NULL)
+		/* The scope itself or its number is what to change. */
+		ferr_add(&g.fe, strcmp(rr->scope_type, g.scope) != 0 ? "portee" :
+		    "portee_id", why);
+	if (g.fe.n > 0)
+		return user_page(r, uid, 422, &g, NULL);
+
+	spec = arena_printf(&r->arena, "%s:%s:%lld", g.role, g.scope, scope_id);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	switch (db_exec(r->app->db, Q(ADM_ROLE_GRANT), DB_PARAMS(DBP_INT(uid),
+	    DBP_STR(g.role), DBP_STR(g.scope), DBP_INT(scope_id),
+	    DBP_INT(r->session->user_id), DBP_INT(r->now)), NULL)) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		db_rollback(r->app->db);
+		ferr_add(&g.fe, "role", "Cet utilisateur a déjà ce rôle avec "
+		    "cette portée.");
+		return user_page(r, uid, 422, &g, NULL);
+	default:
+		return fail_rollback(r);
+	}
+	if (audit(r, "role.grant", "user", login, 0, AUDIT_OK, spec) != DB_OK ||
+	    db_commit(r->app->db) != DB_OK)
+		return fail_rollback(r);
+	return http_redirect(r, arena_printf(&r->arena,
+	    "/admin/utilisateurs/%lld?ok=role-attribue", uid));
+}
+
+static int
+admin_role_revoke(struct req *r)
+{
+	long long uid = path_id(r), scope_id = 0;
+	const char *login = NULL, *role, *scope, *spec;
+	unsigned long long affected = 0;
+
+	if (uid == 0)
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	switch (user_login(r, uid, &login)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	default:
+		return -1;
+	}
+	role = form_trim(r, "role");
+	scope = form_trim(r, "portee");
+	if (role_find(role) == NULL || scope_find(scope) == NULL ||
+	    valid_parse_ll(form_trim(r, "portee_id"), 0, ID_MAX, &scope_id) != 0)
+		return user_page(r, uid, 422, NULL, "Ce rôle est inconnu : "
+		    "rechargez la page, puis recommencez.");
+	spec = arena_printf(&r->arena, "%s:%s:%lld", role, scope, scope_id);
+	if (uid == r->session->user_id && strcmp(role, "admin") == 0) {
+		if (audit(r, "role.revoke", "user", login, 0, AUDIT_DENIED,
+		    "propre rôle admin") != DB_OK)
+			return -1;
+		return user_page(r, uid, 409, NULL, "Vous ne pouvez pas retirer "
+		    "votre propre rôle d'administrateur : demandez-le à un autre "
+		    "administrateur.");
+	}
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	if (db_exec(r->app->db, Q(ADM_ROLE_REVOKE), DB_PARAMS(DBP_INT(uid),
+	    DBP_STR(role), DBP_STR(scope), DBP_INT(scope_id)), &affected) != DB_OK)
+		return fail_rollback(r);
+	if (affected == 0) {
+		db_rollback(r->app->db);
+		return user_page(r, uid, 409, NULL, "Cet utilisateur n'a pas (ou "
+		    "plus) ce rôle : la page a été mise à jour.");
+	}
+	if (audit(r, "role.revoke", "user", login, 0, AUDIT_OK, spec) != DB_OK ||
+	    db_commit(r->app->db) != DB_OK)
+		return fail_rollback(r);
+	return http_redirect(r, arena_printf(&r->arena,
+	    "/admin/utilisateurs/%lld?ok=role-retire", uid));
+}
+
+/* ---- applications (tiles) ---- */
+
+static int
+admin_apps(struct req *r)
+{
+	struct db_result res;
+	struct tdict *ctx;
+	struct tlist *l;
+	size_t i;
+
+	if (db_query(r->app->db, &r->arena, Q(ADM_APP_LIST), DB_NOPARAMS,
+	    &res) != DB_OK)
+		return -1;
+	ctx = admin_ctx(r, "Applications", "apps");
+	l = tdict_list(ctx, "apps");
+	for (i = 0; i < res.nrows; i++) {
+		struct tdict *a = tlist_add(l);
+
+		tdict_str(a, "id", db_cell(&res, i, 0));
+		tdict_str(a, "code", db_cell(&res, i, 1));
+		tdict_str(a, "name", db_cell(&res, i, 2));
+		tdict_str(a, "url", db_cell(&res, i, 3));
+		tdict_str(a, "level", db_cell(&res, i, 4));
+		tdict_str(a, "position", db_cell(&res, i, 5));
+		tdict_bool(a, "enabled", db_cell_int(&res, i, 6) != 0);
+		tdict_str(a, "cgu", db_cell(&res, i, 7));
+		tdict_str(a, "roles", role_list_text(r, db_cell(&res, i, 8)));
+	}
+	tdict_bool(ctx, "none", res.nrows == 0);
+	return http_render(r, 200, "portal/admin_apps", ctx);
+}
+
+static const char *const level_labels[] = {
+	NULL,
+	"1 – mot de passe",
+	"2 – authentification forte (code à usage unique)",
+	"3 – Pro Santé Connect",
+};
+
+struct app_form {
+	long long	 id;		/* 0 while creating */
+	const char	*code;
+	const char	*name;
+	const char	*description;
+	const char	*url;
+	const char	*icon;
+	const char	*level;
+	const char	*position;
+	const char	*cgu;		/* "" or a cgu_document id */
+	bool		 enabled;
+	bool		 roles[NROLES];
+	struct ferrs	 fe;
+};
+
+static int
+app_form_page(struct req *r, int status, const struct app_form *f)
+{
+	struct db_result docs;
+	struct tdict *ctx;
+	struct tlist *l;
+	size_t i;
+
+	if (db_query(r->app->db, &r->arena, Q(ADM_CGU_DOCS), DB_NOPARAMS,
+	    &docs) != DB_OK)
+		return -1;
+	ctx = admin_ctx(r, f->id ? arena_printf(&r->arena, "Application « %s »",
+	    f->code) : "Nouvelle application", "apps");
+	tdict_bool(ctx, "creating", f->id == 0);
+	tdict_str(ctx, "action", f->id ? arena_printf(&r->arena,
+	    "/admin/applications/%lld", f->id) : "/admin/applications/nouvelle");
+	tdict_str(ctx, "code", f->code);
+	tdict_str(ctx, "name", f->name);
+	tdict_str(ctx, "description", f->description);
+	tdict_str(ctx, "url", f->url);
+	tdict_str(ctx, "icon", f->icon);
+	tdict_str(ctx, "position", f->position);
+	tdict_bool(ctx, "enabled", f->enabled);
+	l = tdict_list(ctx, "levels");
+	for (i = 1; i <= 3; i++) {
+		struct tdict *o = tlist_add(l);
+
+		tdict_int(o, "value", (long long)i);
+		tdict_str(o, "label", level_labels[i]);
+		tdict_bool(o, "selected", f->level[0] == (char)('0' + i) &&
+		    f->level[1] == '\0');
+	}
+	l = tdict_list(ctx, "roles");
+	for (i = 0; i < NROLES; i++) {
+		struct tdict *o = tlist_add(l);
+
+		tdict_str(o, "value", role_rules[i].role);
+		tdict_str(o, "label", role_rules[i].label);
+		tdict_bool(o, "checked", f->roles[i]);
+	}
+	l = tdict_list(ctx, "cgu_options");
+	for (i = 0; i < docs.nrows; i++) {
+		struct tdict *o = tlist_add(l);
+
+		tdict_str(o, "value", db_cell(&docs, i, 0));
+		tdict_str(o, "code", db_cell(&docs, i, 1));
+		tdict_str(o, "label", db_cell(&docs, i, 2));
+		tdict_bool(o, "selected", strcmp(f->cgu, db_cell(&docs, i, 0)) == 0);
+	}
+	tdict_bool(ctx, "no_cgu", *f->cgu == '\0');
+	ferrs_ctx(r, ctx, &f->fe);
+	return http_render(r, status, "portal/admin_app_form", ctx);
+}
+
+static int
+admin_app_new(struct req *r)
+{
+	struct app_form f = { .code = "", .name = "", .description = "",
+	    .url = "/", .icon = "app", .level = "1", .position = "100",
+	    .cgu = "", .enabled = true };
+
+	return app_form_page(r, 200, &f);
+}
+
+/* Loads application id into f; returns DB_OK, DB_NOT_FOUND or an error. */
+static enum db_rc
+app_load(struct req *r, long long id, struct app_form *f)
+{
+	struct db_result a, roles;
+	enum db_rc rc;
+	size_t i, k;
+
+	memset(f, 0, sizeof(*f));
+	if ((rc = db_query_row(r->app->db, &r->arena, Q(ADM_APP_GET),
+	    DB_PARAMS(DBP_INT(id)), &a)) != DB_OK)
+		return rc;
+	if ((rc = db_query(r->app->db, &r->arena, Q(ADM_APP_ROLES),
+	    DB_PARAMS(DBP_INT(id)), &roles)) != DB_OK)
+		return rc;
+	f->id = id;
+	f->code = db_cell(&a, 0, 1);
+	f->name = db_cell(&a, 0, 2);
+	f->description = db_cell(&a, 0, 3);
+	f->url = db_cell(&a, 0, 4);
+	f->icon = db_cell(&a, 0, 5);
+	f->level = db_cell(&a, 0, 6);
+	f->position = db_cell(&a, 0, 7);
+	f->enabled = db_cell_int(&a, 0, 8) != 0;
+	f->cgu = db_cell_int(&a, 0, 9) != 0 ? db_cell(&a, 0, 9) : "";
+	for (i = 0; i < roles.nrows; i++)
+		for (k = 0; k < NROLES; k++)
+			if (strcmp(db_cell(&roles, i, 0), role_rules[k].role) == 0)
+				f->roles[k] = true;
+	return DB_OK;
+}
+
+static int
+admin_app_edit(struct req *r)
+{
+	long long id = path_id(r);
+	struct app_form f;
+
+	if (id == 0)
+		return http_error(r, 404, "Cette application n'existe pas.");
+	switch (app_load(r, id, &f)) {
+	case DB_OK:
+		return app_form_page(r, 200, &f);
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Cette application n'existe pas.");
+	default:
+		return -1;
+	}
+}
+
+/* A tile links inside the suite: "/annuaire/", never "https://x" nor
+ * "//x" (http_local_path refuses those), nor blanks or quotes. */
+static const char *
+valid_local_url(const char *s)
+{
+	static const char msg[] = "Indiquez une adresse locale qui commence par "
+	    "« / », par exemple /annuaire/ (une adresse d'un autre site n'est "
+	    "pas acceptée).";
+
+	if (valid_text(s, 1, 200) != NULL || !http_local_path(s) ||
+	    strpbrk(s, " \"'<>`") != NULL)
+		return msg;
+	return NULL;
+}
+
+/* Reads and checks the posted form into f (f->id and, when editing,
+ * f->code already set). */
+static void
+app_form_read(struct req *r, struct app_form *f)
+{
+	long long n;
+	size_t i, k;
+	bool unknown = false;
+
+	if (f->id == 0) {
+		f->code = form_trim(r, "code");
+		if (!ascii_code(f->code, 2, 32, "_"))
+			ferr_add(&f->fe, "code", "Le code compte 2 à 32 caractères : "
+			    "lettres minuscules sans accent, chiffres et « _ ».");
+	}
+	f->name = form_trim(r, "nom");
+	f->description = form_trim(r, "description");
+	f->url = form_trim(r, "url");
+	f->icon = form_trim(r, "icone");
+	f->level = form_trim(r, "niveau");
+	f->position = form_trim(r, "position");
+	f->cgu = form_trim(r, "cgu");
+	f->enabled = http_form(r, "active") != NULL;
+	ferr_add(&f->fe, "nom", text_err(f->name, 2, 100, false,
+	    "Le nom compte 2 à 100 caractères."));
+	ferr_add(&f->fe, "description", text_err(f->description, 1, 500, false,
+	    "Décrivez l'application en une phrase (500 caractères au plus)."));
+	ferr_add(&f->fe, "url", valid_local_url(f->url));
+	if (*f->icon == '\0')
+		f->icon = "app";
+	if (!ascii_code(f->icon, 1, 64, "_-"))
+		ferr_add(&f->fe, "icone", "Le code d'icône compte au plus 64 "
+		    "caractères : lettres minuscules sans accent, chiffres, « _ » "
+		    "et « - ».");
+	if (valid_parse_ll(f->level, 1, 3, &n) != 0)
+		ferr_add(&f->fe, "niveau", "Choisissez le niveau d'authentification "
+		    "demandé (1 à 3).");
+	if (valid_parse_ll(f->position, 0, 100000, &n) != 0)
+		ferr_add(&f->fe, "position", "La position est un nombre entier de "
+		    "0 à 100000.");
+	if (*f->cgu != '\0' && valid_parse_ll(f->cgu, 1, ID_MAX, &n) != 0)
+		ferr_add(&f->fe, "cgu", "Choisissez un document de la liste.");
+	memset(f->roles, 0, sizeof(f->roles));
+	for (i = 0; i < r->form.n; i++) {
+		if (strcmp(r->form.v[i].name, "roles") != 0)
+			continue;
+		for (k = 0; k < NROLES; k++)
+			if (strcmp(r->form.v[i].value, role_rules[k].role) == 0)
+				break;
+		if (k == NROLES)
+			unknown = true;
+		else
+			f->roles[k] = true;
+	}
+	if (unknown)
+		ferr_add(&f->fe, "roles", "Cochez des rôles de la liste.");
+}
+
+/* A short description of the saved application, for the audit log. */
+static const char *
+app_audit_detail(struct req *r, const struct app_form *f)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	size_t k;
+	bool first = true;
+
+	buf_printf(&b, "nom=%s url=%s niveau=%s position=%s active=%d cgu=%s roles=",
+	    f->name, f->url, f->level, f->position, f->enabled ? 1 : 0,
+	    *f->cgu ? f->cgu : "-");
+	for (k = 0; k < NROLES; k++)
+		if (f->roles[k]) {
+			buf_printf(&b, "%s%s", first ? "" : ",", role_rules[k].role);
+			first = false;
+		}
+	out = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Saves f (insert when f->id is 0) with its roles and the audit row;
+ * returns 0 after answering, -1 on a system failure. */
+static int
+app_save(struct req *r, struct app_form *f)
+{
+	struct db *db = r->app->db;
+	long long level = 1, position = 0, cgu = 0, id = f->id;
+	enum db_rc rc;
+	size_t k;
+
+	app_form_read(r, f);
+	if (f->fe.n > 0)
+		return app_form_page(r, 422, f);
+	(void)valid_parse_ll(f->level, 1, 3, &level);
+	(void)valid_parse_ll(f->position, 0, 100000, &position);
+	if (*f->cgu != '\0')
+		(void)valid_parse_ll(f->cgu, 1, ID_MAX, &cgu);
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (id == 0)
+		rc = db_exec(db, Q(ADM_APP_INSERT), DB_PARAMS(DBP_STR(f->code),
+		    DBP_STR(f->name), DBP_STR(f->description), DBP_STR(f->url),
+		    DBP_STR(f->icon), DBP_INT(level), DBP_INT(position),
+		    DBP_ID(cgu), DBP_INT(f->enabled), DBP_INT(r->session->user_id)),
+		    NULL);
+	else
+		rc = db_exec(db, Q(ADM_APP_UPDATE), DB_PARAMS(DBP_STR(f->name),
+		    DBP_STR(f->description), DBP_STR(f->url), DBP_STR(f->icon),
+		    DBP_INT(level), DBP_INT(position), DBP_ID(cgu),
+		    DBP_INT(f->enabled), DBP_INT(r->session->user_id), DBP_INT(id)),
+		    NULL);
+	switch (rc) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		db_rollback(db);
+		ferr_add(&f->fe, "code", "Une application a déjà ce code.");
+		return app_form_page(r, 422, f);
+	case DB_CONSTRAINT:
+		/* The document was removed while the form was open. */
+		db_rollback(db);
+		ferr_add(&f->fe, "cgu", "Choisissez un document de la liste.");
+		return app_form_page(r, 422, f);
+	default:
+		return fail_rollback(r);
+	}
+	if (id == 0)
+		id = (long long)db_insert_id(db);
+	if (db_exec(db, Q(ADM_APP_ROLES_CLEAR), DB_PARAMS(DBP_INT(id)), NULL) != DB_OK)
+		return fail_rollback(r);
+	for (k = 0; k < NROLES; k++)
+		if (f->roles[k] && db_exec(db, Q(ADM_APP_ROLE_ADD), DB_PARAMS(
+		    DBP_INT(id), DBP_STR(role_rules[k].role)), NULL) != DB_OK)
+			return fail_rollback(r);
+	if (audit(r, f->id == 0 ? "application.create" : "application.update",
+	    "application", f->code, 0, AUDIT_OK, app_audit_detail(r, f)) != DB_OK ||
+	    db_commit(db) != DB_OK)
+		return fail_rollback(r);
+	return http_redirect(r, f->id == 0 ?
+	    "/admin/applications?ok=application-creee" :
+	    "/admin/applications?ok=application-modifiee");
+}
+
+static int
+admin_app_create(struct req *r)
+{
+	struct app_form f;
+
+	memset(&f, 0, sizeof(f));
+	return app_save(r, &f);
+}
+
+static int
+admin_app_update(struct req *r)
+{
+	long long id = path_id(r);
+	struct app_form f;
+
+	if (id == 0)
+		return http_error(r, 404, "Cette application n'existe pas.");
+	/* The code is immutable: it comes from the database, not the form. */
+	switch (app_load(r, id, &f)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Cette application n'existe pas.");
+	default:
+		return -1;
+	}
+	f.fe.n = 0;
+	return app_save(r, &f);
+}
+
+/* ---- terms of use (CGU) ---- */
+
+static int
+cgu_list_page(struct req *r, int status, const char *code, const char *title,
+    const struct ferrs *fe)
+{
+	struct db_result docs;
+	struct tdict *ctx;
+	struct tlist *l;
+	size_t i;
+
+	if (db_query(r->app->db, &r->arena, Q(ADM_CGU_DOCS), DB_NOPARAMS,
+	    &docs) != DB_OK)
+		return -1;
+	ctx = admin_ctx(r, "Conditions d'utilisation", "cgu");
+	l = tdict_list(ctx, "documents");
+	for (i = 0; i < docs.nrows; i++) {
+		struct tdict *d = tlist_add(l);
+
+		tdict_str(d, "code", db_cell(&docs, i, 1));
+		tdict_str(d, "title", db_cell(&docs, i, 2));
+		tdict_str(d, "version", db_cell(&docs, i, 3));
+		tdict_str(d, "published", http_date_fr(r,
+		    (time_t)db_cell_int(&docs, i, 4), false));
+		tdict_str(d, "versions", db_cell(&docs, i, 5));
+		tdict_str(d, "acceptances", db_cell(&docs, i, 6));
+	}
+	tdict_str(ctx, "code", code);
+	tdict_str(ctx, "doc_title", title);
+	ferrs_ctx(r, ctx, fe);
+	return http_render(r, status, "portal/admin_cgu_list", ctx);
+}
+
+static int
+admin_cgu_list(struct req *r)
+{
+	struct ferrs fe = { .n = 0 };
+
+	return cgu_list_page(r, 200, "", "", &fe);
+}
+
+static int
+admin_cgu_create(struct req *r)
+{
+	const char *code = form_trim(r, "code"), *title = form_trim(r, "titre");
+	struct ferrs fe = { .n = 0 };
+
+	if (!ascii_code(code, 2, 32, "_"))
+		ferr_add(&fe, "code", "Le code compte 2 à 32 caractères : lettres "
+		    "minuscules sans accent, chiffres et « _ ».");
+	ferr_add(&fe, "titre", text_err(title, 2, 200, false,
+	    "Le titre compte 2 à 200 caractères."));
+	if (fe.n > 0)
+		return cgu_list_page(r, 422, code, title, &fe);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	switch (db_exec(r->app->db, Q(ADM_CGU_DOC_INSERT), DB_PARAMS(
+	    DBP_STR(code), DBP_STR(title)), NULL)) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		db_rollback(r->app->db);
+		ferr_add(&fe, "code", "Un document a déjà ce code.");
+		return cgu_list_page(r, 422, code, title, &fe);
+	default:
+		return fail_rollback(r);
+	}
+	if (audit(r, "cgu.document.create", "cgu", code, 0, AUDIT_OK, title) != DB_OK ||
+	    db_commit(r->app->db) != DB_OK)
+		return fail_rollback(r);
+	return http_redirect(r, arena_printf(&r->arena,
+	    "/admin/cgu/%s?ok=document-cree", code));
+}
+
+/* Loads the document named by {code}; returns DB_OK, DB_NOT_FOUND or an
+ * error. */
+static enum db_rc
+cgu_doc_load(struct req *r, struct db_result *doc)
+{
+	const char *code = http_path_param(r, "code");
+
+	if (code == NULL || !ascii_code(code, 1, 32, "_"))
+		return DB_NOT_FOUND;
+	return db_query_row(r->app->db, &r->arena, Q(ADM_CGU_DOC_GET),
+	    DB_PARAMS(DBP_STR(code)), doc);
+}
+
+static int
+cgu_doc_page(struct req *r, int status, const struct db_result *doc,
+    const char *version, const char *body, const struct ferrs *fe)
+{
+	struct db_result vers, latest;
+	struct tdict *ctx;
+	struct tlist *l;
+	long long docid = db_cell_int(doc, 0, 0);
+	size_t i;
+
+	if (db_query(r->app->db, &r->arena, Q(ADM_CGU_VERSIONS),
+	    DB_PARAMS(DBP_INT(docid)), &vers) != DB_OK)
+		return -1;
+	if (body == NULL) {
+		/* Start the new version from the text in force. */
+		switch (db_query_row(r->app->db, &r->arena, Q(ADM_CGU_LATEST_BODY),
+		    DB_PARAMS(DBP_INT(docid)), &latest)) {
+		case DB_OK:
+			body = db_cell(&latest, 0, 0);
+			break;
+		case DB_NOT_FOUND:
+			body = "";
+			break;
+		default:
+			return -1;
+		}
+	}
+	ctx = admin_ctx(r, db_cell(doc, 0, 2), "cgu");
+	tdict_str(ctx, "code", db_cell(doc, 0, 1));
+	l = tdict_list(ctx, "versions");
+	for (i = 0; i < vers.nrows; i++) {
+		struct tdict *v = tlist_add(l);
+
+		tdict_str(v, "version", db_cell(&vers, i, 1));
+		tdict_str(v, "published", http_date_fr(r,
+		    (time_t)db_cell_int(&vers, i, 2), true));
+		tdict_str(v, "published_by", db_cell(&vers, i, 3));
+		tdict_str(v, "acceptances", db_cell(&vers, i, 4));
+		tdict_str(v, "length", db_cell(&vers, i, 5));
+		tdict_bool(v, "latest", i == 0);
+	}
+	tdict_bool(ctx, "no_versions", vers.nrows == 0);
+	tdict_str(ctx, "version", version);
+	tdict_str(ctx, "body", body);
+	ferrs_ctx(r, ctx, fe);
+	return http_render(r, status, "portal/admin_cgu_doc", ctx);
+}
+
+static int
+admin_cgu_doc(struct req *r)
+{
+	struct db_result doc;
+	struct ferrs fe = { .n = 0 };
+
+	switch (cgu_doc_load(r, &doc)) {
+	case DB_OK:
+		return cgu_doc_page(r, 200, &doc, "", NULL, &fe);
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Ce document n'existe pas.");
+	default:
+		return -1;
+	}
+}
+
+/* "1", "1.1", "2.0.3": numbers separated by dots, 20 characters at most. */
+static bool
+version_label_ok(const char *s)
+{
+	size_t n = strlen(s), digits = 0, i;
+
+	if (n == 0 || n > 20)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			digits++;
+			continue;
+		}
+		if (s[i] != '.' || digits == 0)
+			return false;
+		digits = 0;
+	}
+	return digits > 0;
+}
+
+/* The text as typed, with "\r\n" turned into "\n" and the blanks at its
+ * ends removed. */
+static const char *
+body_normalise(struct req *r, const char *s)
+{
+	char *out, *w;
+
+	s = trim(r, s);
+	while (*s == '\n' || *s == '\r')
+		s++;
+	out = w = arena_strdup(&r->arena, s);
+	for (; *s != '\0'; s++)
+		if (!(s[0] == '\r' && s[1] == '\n'))
+			*w++ = *s;
+	*w = '\0';
+	return out;
+}
+
+static int
+admin_cgu_publish(struct req *r)
+{
+	struct db_result doc;
+	struct ferrs fe = { .n = 0 };
+	const char *version = form_trim(r, "version");
+	const char *body = body_normalise(r, http_form(r, "texte"));
+	const char *code;
+	long long docid;
+
+	switch (cgu_doc_load(r, &doc)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Ce document n'existe pas.");
+	default:
+		return -1;
+	}
+	docid = db_cell_int(&doc, 0, 0);
+	code = db_cell(&doc, 0, 1);
+	if (!version_label_ok(version))
+		ferr_add(&fe, "version", "Indiquez un numéro de version comme 1.1 "
+		    "ou 2.0 : des nombres séparés par des points (20 caractères au "
+		    "plus).");
+	ferr_add(&fe, "texte", text_err(body, 20, 100000, true,
+	    "Le texte compte 20 à 100 000 caractères."));
+	if (fe.n > 0)
+		return cgu_doc_page(r, 422, &doc, version, body, &fe);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	switch (db_exec(r->app->db, Q(ADM_CGU_PUBLISH), DB_PARAMS(DBP_INT(docid),
+	    DBP_STR(version), DBP_STR(body), DBP_INT(r->now), DBP_INT(r->now),
+	    DBP_INT(r->session->user_id), DBP_INT(docid)), NULL)) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		db_rollback(r->app->db);
+		ferr_add(&fe, "version", "Cette version existe déjà pour ce "
+		    "document : choisissez un autre numéro.");
+		return cgu_doc_page(r, 422, &doc, version, body, &fe);
+	default:
+		return fail_rollback(r);
+	}
+	if (audit(r, "cgu.publish", "cgu", arena_printf(&r->arena, "%s:%s", code,
+	    version), 0, AUDIT_OK, arena_printf(&r->arena, "%zu octets",
+	    strlen(body))) != DB_OK || db_commit(r->app->db) != DB_OK)
+		return fail_rollback(r);
+	return http_redirect(r, arena_printf(&r->arena,
+	    "/admin/cgu/%s?ok=version-publiee", code));
+}
+
+/* ---- audit log (read-only) ---- */
+
+struct journal_filter {
+	const char	*from_s, *to_s, *login, *action, *object, *object_id;
+	const char	*outcome;
+	bool		 has_from, has_to;
+	long long	 from, to;	/* Unix times, [from, to) */
+	long long	 user_id;	/* 0: any */
+};
+
+/* Midnight (Europe/Paris) of the day s names, plus days; -1 if invalid. */
+static long long
+day_start(const char *s, int days)
+{
+	struct tm tm;
+	int y, m, d;
+	time_t t;
+
+	if (valid_date(s, 0, 0) != NULL || valid_date_parse(s, &y, &m, &d) != 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d + days;
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return -1;
+	return (long long)t;
+}
+
+/* The filters as a query string, for the paging links. */
+static const char *
+journal_query(struct req *r, const struct journal_filter *f)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	const struct {
+		const char *name, *value;
+	} p[] = {
+		{ "du", f->from_s }, { "au", f->to_s }, { "login", f->login },
+		{ "action", f->action }, { "objet", f->object },
+		{ "objet_id", f->object_id }, { "resultat", f->outcome },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		if (*p[i].value == '\0')
+			continue;
+		buf_puts(&b, b.len ? "&" : "");
+		buf_puts(&b, p[i].name);
+		buf_putc(&b, '=');
+		buf_url(&b, p[i].value);
+	}
+	out = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+static int
+admin_journal(struct req *r)
+{
+	struct journal_filter f;
+	struct ferrs fe = { .n = 0 };
+	struct db_result res, u;
+	struct tdict *ctx;
+	struct tlist *l;
+	const char *before_s = query_trim(r, "avant"), *after_s = query_trim(r, "apres");
+	const char *filters;
+	long long before = 0, after = 0;
+	size_t i, shown;
+	bool more, newer;
+
+	memset(&f, 0, sizeof(f));
+	f.from_s = query_trim(r, "du");
+	f.to_s = query_trim(r, "au");
+	f.login = query_trim(r, "login");
+	f.action = query_trim(r, "action");
+	f.object = query_trim(r, "objet");
+	f.object_id = query_trim(r, "objet_id");
+	f.outcome = query_trim(r, "resultat");
+	if (*f.from_s != '\0') {
+		if ((f.from = day_start(f.from_s, 0)) < 0)
+			ferr_add(&fe, "du", "Indiquez la date de début au format "
+			    "JJ/MM/AAAA.");
+		f.has_from = f.from >= 0;
+	}
+	if (*f.to_s != '\0') {
+		if ((f.to = day_start(f.to_s, 1)) < 0)
+			ferr_add(&fe, "au", "Indiquez la date de fin au format "
+			    "JJ/MM/AAAA.");
+		f.has_to = f.to >= 0;
+	}
+	if (f.has_from && f.has_to && f.to <= f.from)
+		ferr_add(&fe, "au", "La date de fin précède la date de début.");
+	if (*f.login != '\0' && valid_text(f.login, 1, 64) != NULL)
+		ferr_add(&fe, "login", "L'identifiant compte 64 caractères au plus.");
+	if (*f.action != '\0' && !ascii_code(f.action, 1, 64, "._-"))
+		ferr_add(&fe, "action", "Le début d'action s'écrit en minuscules "
+		    "sans accent, par exemple « role. » ou « login ».");
+	if (*f.object != '\0' && !ascii_code(f.object, 1, 32, "_"))
+		ferr_add(&fe, "objet", "Le type d'objet s'écrit en minuscules sans "
+		    "accent, par exemple « user ».");
+	if (*f.object_id != '\0' && valid_text(f.object_id, 1, 64) != NULL)
+		ferr_add(&fe, "objet_id", "L'identifiant d'objet compte 64 "
+		    "caractères au plus.");
+	if (*f.outcome != '\0' && !in_list(f.outcome, outcomes))
+		ferr_add(&fe, "resultat", "Choisissez un résultat de la liste.");
+	if ((*before_s != '\0' && valid_parse_ll(before_s, 1, ID_MAX, &before) != 0) ||
+	    (*after_s != '\0' && valid_parse_ll(after_s, 0, ID_MAX, &after) != 0))
+		ferr_add(&fe, "page", "Le lien de page est invalide.");
+
+	ctx = admin_ctx(r, "Journal d'audit", "journal");
+	tdict_str(ctx, "du", f.from_s);
+	tdict_str(ctx, "au", f.to_s);
+	tdict_str(ctx, "login", f.login);
+	tdict_str(ctx, "action", f.action);
+	tdict_str(ctx, "objet", f.object);
+	tdict_str(ctx, "objet_id", f.object_id);
+	l = tdict_list(ctx, "outcomes");
+	for (i = 0; outcomes[i] != NULL; i++) {
+		struct tdict *o = tlist_add(l);
+
+		tdict_str(o, "value", outcomes[i]);
+		tdict_str(o, "label", outcome_label(outcomes[i]));
+		tdict_bool(o, "selected", strcmp(f.outcome, outcomes[i]) == 0);
+	}
+	ferrs_ctx(r, ctx, &fe);
+	if (fe.n > 0)
+		return http_render(r, 422, "portal/admin_journal", ctx);
+
+	if (*f.login != '\0') {
+		switch (db_query_row(r->app->db, &r->arena, Q(ADM_AUDIT_USER_ID),
+		    DB_PARAMS(DBP_STR(f.login)), &u)) {
+		case DB_OK:
+			f.user_id = db_cell_int(&u, 0, 0);
+			break;
+		case DB_NOT_FOUND:
+			tdict_str(ctx, "info", "Aucun utilisateur n'a cet identifiant.");
+			tdict_bool(ctx, "none", true);
+			return http_render(r, 200, "portal/admin_journal", ctx);
+		default:
+			return -1;
+		}
+	}
+	filters = journal_query(r, &f);
+	/* Reading the log is itself recorded (who looked at what). */
+	if (audit(r, "audit.view", "audit_log", NULL, 0, AUDIT_OK,
+	    *filters ? filters : NULL) != DB_OK)
+		return -1;
+
+	/* Keyset paging on the id: stable while new entries arrive. */
+	newer = *after_s != '\0';
+#define F_NULLABLE_INT(has, v)	((has) ? DBP_INT(v) : DBP_NULL)
+#define F_NULLABLE_STR(s)	(*(s) ? DBP_STR(s) : DBP_NULL)
+	if (db_query(r->app->db, &r->arena, Q(newer ? ADM_AUDIT_NEWER : ADM_AUDIT_OLDER),
+	    DB_PARAMS(F_NULLABLE_INT(f.has_from, f.from), F_NULLABLE_INT(f.has_from, f.from),
+	    F_NULLABLE_INT(f.has_to, f.to), F_NULLABLE_INT(f.has_to, f.to),
+	    DBP_ID(f.user_id), DBP_ID(f.user_id),
+	    F_NULLABLE_STR(f.action), F_NULLABLE_STR(f.action), F_NULLABLE_STR(f.action),
+	    F_NULLABLE_STR(f.object), F_NULLABLE_STR(f.object),
+	    F_NULLABLE_STR(f.object_id), F_NULLABLE_STR(f.object_id),
+	    F_NULLABLE_STR(f.outcome), F_NULLABLE_STR(f.outcome),
+	    DBP_INT(newer ? after : (before ? before : ID_MAX)),
+	    DBP_INT(AUDIT_PER_PAGE + 1)), &res) != DB_OK)
+		return -1;
+#undef F_NULLABLE_INT
+#undef F_NULLABLE_STR
+	more = res.nrows > AUDIT_PER_PAGE;
+	shown = more ? AUDIT_PER_PAGE : res.nrows;
+	l = tdict_list(ctx, "entries");
+	for (i = 0; i < shown; i++) {
+		/* Newest first: the "newer" query came in ascending order. */
+		size_t k = newer ? shown - 1 - i : i;
+		struct tdict *e = tlist_add(l);
+		const char *o = db_cell(&res, k, 9);
+
+		tdict_str(e, "id", db_cell(&res, k, 0));
+		tdict_str(e, "at", http_date_fr(r, (time_t)db_cell_int(&res, k, 1), true));
+		tdict_str(e, "login", db_cell(&res, k, 2));
+		tdict_str(e, "ip", db_cell(&res, k, 3));
+		tdict_str(e, "program", db_cell(&res, k, 4));
+		tdict_str(e, "action", db_cell(&res, k, 5));
+		tdict_str(e, "object_type", db_cell(&res, k, 6));
+		tdict_str(e, "object_id", db_cell(&res, k, 7));
+		tdict_str(e, "patient_id", db_cell(&res, k, 8));
+		tdict_str(e, "outcome", o);
+		tdict_str(e, "outcome_label", outcome_label(o));
+		tdict_bool(e, "denied", o != NULL && strcmp(o, "ok") != 0);
+		tdict_str(e, "detail", db_cell(&res, k, 10));
+	}
+	tdict_bool(ctx, "none", shown == 0);
+	if (shown > 0) {
+		const char *newest = db_cell(&res, newer ? shown - 1 : 0, 0);
+		const char *oldest = db_cell(&res, newer ? 0 : shown - 1, 0);
+		const char *sep = *filters ? "&" : "";
+
+		/* Older entries exist when this page came full from the
+		 * "older" query, or whenever we came from a newer page. */
+		if (newer || more)
+			tdict_str(ctx, "older_url", arena_printf(&r->arena,
+			    "/admin/journal?%s%savant=%s", filters, sep, oldest));
+		if ((newer && more) || (!newer && before != 0))
+			tdict_str(ctx, "newer_url", arena_printf(&r->arena,
+			    "/admin/journal?%s%sapres=%s", filters, sep, newest));
+	}
+	return http_render(r, 200, "portal/admin_journal", ctx);
+}
+
+#define ADMIN_ROUTE(m, p, h) \
+	{ m, p, h, ACCESS_ROLE, AUTH_LEVEL_2, "admin", 0 }
+
+static const struct route admin_routes[] = {
+	ADMIN_ROUTE("GET",  "/admin",				admin_root),
+	ADMIN_ROUTE("GET",  "/admin/",				admin_home),
+	ADMIN_ROUTE("GET",  "/admin/utilisateurs",		admin_users),
+	ADMIN_ROUTE("GET",  "/admin/utilisateurs/{id}",		admin_user),
+	ADMIN_ROUTE("POST", "/admin/utilisateurs/{id}/roles",	admin_role_grant),
+	ADMIN_ROUTE("POST", "/admin/utilisateurs/{id}/roles/retrait", admin_role_revoke),
+	ADMIN_ROUTE("GET",  "/admin/applications",		admin_apps),
+	ADMIN_ROUTE("GET",  "/admin/applications/nouvelle",	admin_app_new),
+	ADMIN_ROUTE("POST", "/admin/applications/nouvelle",	admin_app_create),
+	ADMIN_ROUTE("GET",  "/admin/applications/{id}",		admin_app_edit),
+	ADMIN_ROUTE("POST", "/admin/applications/{id}",		admin_app_update),
+	ADMIN_ROUTE("GET",  "/admin/cgu",			admin_cgu_list),
+	ADMIN_ROUTE("POST", "/admin/cgu",			admin_cgu_create),
+	ADMIN_ROUTE("GET",  "/admin/cgu/{code}",		admin_cgu_doc),
+	ADMIN_ROUTE("POST", "/admin/cgu/{code}",		admin_cgu_publish),
+	ADMIN_ROUTE("GET",  "/admin/journal",			admin_journal),
+};
+
+const struct app_area portal_admin_area = {
+	"admin", admin_routes, sizeof(admin_routes) / sizeof(admin_routes[0]),
+	admin_sql, ADM__MAX,
+};

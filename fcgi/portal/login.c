@@ -42,9 +42,10 @@ static const char *const login_sql[LOGIN__MAX] = {
 	    "SELECT COUNT(*), COALESCE(UNIX_TIMESTAMP(MAX(at)), 0) FROM login_attempt"
 	    " WHERE ip = ? AND success = FALSE AND at >= FROM_UNIXTIME(?)",
 	[LOGIN_USER_FAILED] =
-	    "UPDATE app_user SET failed_logins = failed_logins + 1,"
-	    " last_failed_at = FROM_UNIXTIME(?),"
-	    " locked_until = IF(failed_logins + 1 >= ?, FROM_UNIXTIME(?), locked_until)"
+	    /* MariaDB assigns left to right: test before the increment. */
+	    "UPDATE app_user SET last_failed_at = FROM_UNIXTIME(?),"
+	    " locked_until = IF(failed_logins + 1 >= ?, FROM_UNIXTIME(?), locked_until),"
+	    " failed_logins = failed_logins + 1"
 	    " WHERE id = ?",
 	[LOGIN_USER_SUCCEEDED] =
 	    "UPDATE app_user SET failed_logins = 0, locked_until = NULL,"
@@ -116,6 +117,8 @@ login_form(struct req *r, int status, const char *identifier, const char *error)
 	tdict_str(ctx, "suite", suite_param(r));
 	tdict_bool(ctx, "logged_out", http_query(r, "fin") != NULL);
 	tdict_bool(ctx, "expired", http_query(r, "expiree") != NULL);
+	tdict_bool(ctx, "activated", http_query(r, "active") != NULL);
+	tdict_bool(ctx, "reset_done", http_query(r, "reinitialise") != NULL);
 	return http_render(r, status, "portal/login", ctx);
 }
 

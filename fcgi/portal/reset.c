@@ -1,1 +1,421 @@
-/* Part of a portal area; see portal.h. */
+/*
+ * Forgotten password: /mot-de-passe/oubli sends a single-use link valid one
+ * hour; the answer is always the same page, whether an account matched or
+ * not (throttled per account and per address).  The link asks the secret
+ * question first when the user has set one (5 wrong answers void it),
+ * then a new password; success ends every session of the user and tells
+ * them by mail.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "account.h"
+#include "audit.h"
+#include "config.h"
+#include "crypto.h"
+#include "form.h"
+#include "db.h"
+#include "http.h"
+#include "libsql.h"
+#include "log.h"
+#include "outbox.h"
+#include "password.h"
+
+#define RESET_TTL		3600	/* seconds a link lives */
+#define RESET_PER_ACCOUNT	3	/* mails per account per hour */
+#define ANSWER_ATTEMPTS		5	/* wrong secret answers voiding a link */
+
+static const char msg_link_dead[] = "Ce lien a expiré ou a déjà servi : "
+    "faites une nouvelle demande depuis « Mot de passe oublié ».";
+static const char msg_answers_exhausted[] = "Trop de réponses erronées : "
+    "ce lien n'est plus valable. Faites une nouvelle demande depuis "
+    "« Mot de passe oublié », ou contactez le centre de services.";
+
+/* ---- /mot-de-passe/oubli ---- */
+
+static const struct account_field forgot_fields[] = {
+	{ "identifiant", "Identifiant ou adresse e-mail", valid_text, 1, 254, false },
+};
+
+static int
+forgot_form(struct req *r, int status, const char **values, const char **errors,
+    const char *error)
+{
+	struct tdict *ctx = http_ctx(r);
+
+	tdict_str(ctx, "title", "Mot de passe oublié");
+	tdict_bool(ctx, "sent", status == 200 && http_query(r, "envoye") != NULL);
+	account_form_ctx(r, ctx, forgot_fields, 1, values, errors);
+	tdict_str(ctx, "error", error);
+	return http_render(r, status, "portal/account_forgot", ctx);
+}
+
+int
+reset_request_get(struct req *r)
+{
+	return forgot_form(r, 200, NULL, NULL, NULL);
+}
+
+static enum db_rc
+mail_reset_link(struct req *r, const char *email, const char *first_name,
+    const char *raw)
+{
+	char *body = arena_printf(&r->arena,
+	    "Bonjour %s,\n\n"
+	    "Une réinitialisation du mot de passe de votre compte Parvis a été "
+	    "demandée. Pour choisir un nouveau mot de passe, ouvrez ce lien :\n\n"
+	    "%s\n\n"
+	    "Il ne sert qu'une fois et reste valable une heure.\n\n"
+	    "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe "
+	    "actuel reste valable.\n" ACCOUNT_MAIL_SIGNATURE, first_name,
+	    account_url(r, arena_printf(&r->arena, "/mot-de-passe/reinitialiser/%s",
+	    raw)));
+
+	return outbox_email(r->app->db, email,
+	    "Réinitialisation de votre mot de passe Parvis", body);
+}
+
+int
+reset_request_post(struct req *r)
+{
+	const char *values[1], *errors[1];
+	struct db *db = r->app->db;
+	struct db_result res, user;
+	long long sent, limit = config_int("reset_ip_hourly", 20, 1, 100000);
+	char raw[CRYPTO_TOKEN_LEN + 1];
+	long long uid = 0;
+	const char *login = NULL;
+	enum db_rc rc;
+
+	if (account_form_read(r, forgot_fields, 1, false, values, errors) > 0)
+		return forgot_form(r, 422, values, errors, NULL);
+	/* Per address: the same for every identifier, so it tells nothing. */
+	if (account_throttle_count(r, "reset", &sent) != DB_OK)
+		return -1;
+	if (sent >= limit) {
+		http_header(r, "Retry-After", "3600");
+		return forgot_form(r, 429, values, NULL, "Trop de demandes ont été "
+		    "faites depuis votre connexion : réessayez dans une heure.");
+	}
+
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (account_throttle_add(r, "reset") != DB_OK)
+		goto fail;
+	rc = db_query_row(db, &r->arena, AQ(ACC_RESET_USER_FIND), DB_PARAMS(
+	    DBP_STR(values[0]), DBP_STR(values[0]), DBP_STR(values[0])), &user);
+	if (rc == DB_OK && strcmp(db_cell(&user, 0, 4), "active") == 0) {
+		uid = db_cell_int(&user, 0, 0);
+		login = db_cell(&user, 0, 1);
+	} else if (rc != DB_OK && rc != DB_NOT_FOUND)
+		goto fail;
+
+	if (uid == 0) {
+		if (audit(r, "password.reset_request", "user", NULL, 0, AUDIT_DENIED,
+		    "aucun compte actif") != DB_OK)
+			goto fail;
+	} else {
+		if (db_query_row(db, &r->arena, AQ(ACC_TOKEN_RECENT), DB_PARAMS(
+		    DBP_INT(uid), DBP_STR("reset"), DBP_INT(r->now - 3600)),
+		    &res) != DB_OK)
+			goto fail;
+		if (db_cell_int(&res, 0, 0) >= RESET_PER_ACCOUNT) {
+			if (audit(r, "password.reset_request", "user", login, 0,
+			    AUDIT_DENIED, "limite de 3 e-mails par heure") != DB_OK)
+				goto fail;
+		} else if (account_token_issue(r, uid, "reset", RESET_TTL, raw,
+		    sizeof(raw)) != DB_OK ||
+		    mail_reset_link(r, db_cell(&user, 0, 2), db_cell(&user, 0, 3),
+		    raw) != DB_OK ||
+		    audit(r, "password.reset_request", "user", login, 0, AUDIT_OK,
+		    "lien envoyé") != DB_OK)
+			goto fail;
+	}
+	if (db_commit(db) != DB_OK)
+		goto fail;
+	return http_redirect(r, "/mot-de-passe/oubli?envoye=1");
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* ---- /mot-de-passe/reinitialiser/{token} ---- */
+
+static int
+question_form(struct req *r, int status, const struct account_token *t,
+    const char *error)
+{
+	struct tdict *ctx = http_ctx(r);
+
+	account_no_referrer(r);
+	tdict_str(ctx, "title", "Question secrète");
+	tdict_str(ctx, "question", t->question);
+	tdict_str(ctx, "reponse_error", error);
+	if (error != NULL) {
+		struct tdict *it = tlist_add(tdict_list(ctx, "errors"));
+
+		tdict_str(it, "id", "reponse");
+		tdict_str(it, "label", "Réponse");
+		tdict_str(it, "message", error);
+		tdict_int(ctx, "error_count", 1);
+	}
+	return http_render(r, status, "portal/account_question", ctx);
+}
+
+static bool
+question_pending(const struct account_token *t)
+{
+	return t->question != NULL && t->answer_hash != NULL && t->step == 0;
+}
+
+int
+reset_link_get(struct req *r)
+{
+	struct account_token t;
+
+	switch (account_token_find(r, http_path_param(r, "token"), "reset", false, &t)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 410, msg_link_dead);
+	default:
+		return -1;
+	}
+	if (question_pending(&t))
+		return question_form(r, 200, &t, NULL);
+	return account_password_form(r, 200, NULL, &t, true);
+}
+
+/* What letters of U+00AA..U+017F fold to (as settings.c folds them). */
+static const struct {
+	unsigned	 lo, hi;
+	const char	*ascii;
+} answer_folds[] = {
+	{ 0x00aa, 0x00aa, "a" }, { 0x00ba, 0x00ba, "o" },
+	{ 0x00c0, 0x00c5, "a" }, { 0x00c6, 0x00c6, "ae" },
+	{ 0x00c7, 0x00c7, "c" }, { 0x00c8, 0x00cb, "e" },
+	{ 0x00cc, 0x00cf, "i" }, { 0x00d0, 0x00d0, "d" },
+	{ 0x00d1, 0x00d1, "n" }, { 0x00d2, 0x00d6, "o" },
+	{ 0x00d8, 0x00d8, "o" }, { 0x00d9, 0x00dc, "u" },
+	{ 0x00dd, 0x00dd, "y" }, { 0x00de, 0x00de, "th" },
+	{ 0x00df, 0x00df, "ss" },
+	{ 0x00e0, 0x00e5, "a" }, { 0x00e6, 0x00e6, "ae" },
+	{ 0x00e7, 0x00e7, "c" }, { 0x00e8, 0x00eb, "e" },
+	{ 0x00ec, 0x00ef, "i" }, { 0x00f0, 0x00f0, "d" },
+	{ 0x00f1, 0x00f1, "n" }, { 0x00f2, 0x00f6, "o" },
+	{ 0x00f8, 0x00f8, "o" }, { 0x00f9, 0x00fc, "u" },
+	{ 0x00fd, 0x00fd, "y" }, { 0x00fe, 0x00fe, "th" },
+	{ 0x00ff, 0x00ff, "y" },
+	{ 0x0100, 0x0105, "a" }, { 0x0106, 0x010d, "c" },
+	{ 0x010e, 0x0111, "d" }, { 0x0112, 0x011b, "e" },
+	{ 0x011c, 0x0123, "g" }, { 0x0124, 0x0127, "h" },
+	{ 0x0128, 0x0131, "i" }, { 0x0132, 0x0133, "ij" },
+	{ 0x0134, 0x0135, "j" }, { 0x0136, 0x0138, "k" },
+	{ 0x0139, 0x0142, "l" }, { 0x0143, 0x014b, "n" },
+	{ 0x014c, 0x0151, "o" }, { 0x0152, 0x0153, "oe" },
+	{ 0x0154, 0x0159, "r" }, { 0x015a, 0x0161, "s" },
+	{ 0x0162, 0x0167, "t" }, { 0x0168, 0x0173, "u" },
+	{ 0x0174, 0x0175, "w" }, { 0x0176, 0x0178, "y" },
+	{ 0x0179, 0x017e, "z" }, { 0x017f, 0x017f, "s" },
+};
+
+/*
+ * The secret answer as settings.c hashes it, so that "Saint-Étienne" and
+ * "  saint-etienne " match: blanks (tab, space, U+00A0, U+202F) trimmed
+ * and runs made one space; A-Z lower-cased; Latin-1 and Latin Extended-A
+ * letters folded (answer_folds); U+2019 made "'"; anything else kept.
+ * Returns the result from the arena, or NULL for invalid UTF-8.
+ */
+static const char *
+answer_normalise(struct req *r, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b = BUF_INIT;
+	bool blank = false;
+	const char *out;
+	unsigned cp;
+	size_t n, i;
+
+	if (!utf8_valid(s, strlen(s)))
+		return NULL;
+	while (*p != '\0') {
+		if (p[0] < 0x80) {
+			cp = p[0];
+			n = 1;
+		} else if (p[0] < 0xe0) {
+			cp = ((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+			n = 2;
+		} else if (p[0] < 0xf0) {
+			cp = ((unsigned)(p[0] & 0x0f) << 12) |
+			    ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+			n = 3;
+		} else {
+			cp = 0x10000;	/* beyond the folds: kept as it is */
+			n = 4;
+		}
+		if (cp == '\t' || cp == ' ' || cp == 0xa0 || cp == 0x202f) {
+			blank = b.len > 0;
+			p += n;
+			continue;
+		}
+		if (blank)
+			buf_putc(&b, ' ');
+		blank = false;
+		if (cp >= 'A' && cp <= 'Z')
+			buf_putc(&b, (char)(cp - 'A' + 'a'));
+		else if (cp == 0x2019)
+			buf_putc(&b, '\'');
+		else {
+			for (i = 0; i < sizeof(answer_folds) / sizeof(answer_folds[0]); i++)
+				if (cp >= answer_folds[i].lo && cp <= answer_folds[i].hi)
+					break;
+			if (i < sizeof(answer_folds) / sizeof(answer_folds[0]))
+				buf_puts(&b, answer_folds[i].ascii);
+			else
+				buf_append(&b, p, n);
+		}
+		p += n;
+	}
+	out = arena_strdup(&r->arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Returns true when the answer matches: normalised as settings.c stores
+ * it, or else exactly as typed (a hash made by other means). */
+static bool
+answer_matches(struct req *r, const char *hash, const char *answer)
+{
+	const char *norm = answer_normalise(r, answer);
+
+	if (norm != NULL && *norm != '\0' && password_verify(hash, norm))
+		return true;
+	return (norm == NULL || strcmp(norm, answer) != 0) &&
+	    password_verify(hash, answer);
+}
+
+static int
+answer_post(struct req *r, const char *raw, struct account_token *t)
+{
+	const char *answer = http_form(r, "reponse");
+	struct db *db = r->app->db;
+	bool ok;
+
+	if (answer == NULL || valid_text(answer, 1, 400) != NULL ||
+	    strspn(answer, " \t") == strlen(answer))
+		return question_form(r, 422, t, "Saisissez la réponse à votre "
+		    "question secrète.");
+	ok = answer_matches(r, t->answer_hash, answer);
+
+	if (db_begin(db) != DB_OK)
+		return -1;
+	switch (account_token_find(r, raw, "reset", true, t)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		return http_error(r, 410, msg_link_dead);
+	default:
+		goto fail;
+	}
+	if (ok) {
+		if (db_exec(db, AQ(ACC_TOKEN_STEP), DB_PARAMS(DBP_INT(t->id)),
+		    NULL) != DB_OK ||
+		    audit(r, "password.reset_answer", "user", t->login, 0, AUDIT_OK,
+		    NULL) != DB_OK || db_commit(db) != DB_OK)
+			goto fail;
+		return http_redirect(r, r->path);
+	}
+	if (db_exec(db, AQ(ACC_TOKEN_FAIL), DB_PARAMS(DBP_INT(ANSWER_ATTEMPTS),
+	    DBP_INT(r->now), DBP_INT(t->id)), NULL) != DB_OK ||
+	    audit(r, "password.reset_answer", "user", t->login, 0, AUDIT_DENIED,
+	    t->attempts + 1 >= ANSWER_ATTEMPTS ? "lien annulé" : NULL) != DB_OK ||
+	    db_commit(db) != DB_OK)
+		goto fail;
+	if (t->attempts + 1 >= ANSWER_ATTEMPTS)
+		return http_error(r, 410, msg_answers_exhausted);
+	return question_form(r, 401, t, arena_printf(&r->arena, "Cette réponse ne "
+	    "correspond pas à celle que vous avez enregistrée. Il vous reste %d "
+	    "essai%s.", ANSWER_ATTEMPTS - t->attempts - 1,
+	    ANSWER_ATTEMPTS - t->attempts - 1 > 1 ? "s" : ""));
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+static enum db_rc
+mail_changed(struct req *r, const struct account_token *t)
+{
+	char *body = arena_printf(&r->arena,
+	    "Bonjour %s,\n\n"
+	    "Le mot de passe de votre compte Parvis (identifiant : %s) vient "
+	    "d'être changé, le %s, avec un lien « Mot de passe oublié ». Toutes "
+	    "les sessions ouvertes avec votre compte ont été fermées.\n\n"
+	    "Si ce n'est pas vous, contactez le centre de services sans "
+	    "attendre.\n" ACCOUNT_MAIL_SIGNATURE, t->first_name, t->login,
+	    http_date_fr(r, r->now, true));
+
+	return outbox_email(r->app->db, t->email,
+	    "Votre mot de passe Parvis a été changé", body);
+}
+
+int
+reset_link_post(struct req *r)
+{
+	const char *raw = http_path_param(r, "token"), *pw;
+	struct db *db = r->app->db;
+	struct account_token t;
+	unsigned long long n = 0;
+	struct tdict *ctx;
+	char hash[256];
+
+	switch (account_token_find(r, raw, "reset", false, &t)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 410, msg_link_dead);
+	default:
+		return -1;
+	}
+	if (question_pending(&t))
+		return answer_post(r, raw, &t);
+	ctx = http_ctx(r);
+	if (!account_password_check(r, &t, ctx, &pw))
+		return account_password_form(r, 422, ctx, &t, true);
+	if (password_hash(pw, hash, sizeof(hash)) != 0)
+		return -1;
+
+	if (db_begin(db) != DB_OK)
+		return -1;
+	switch (account_token_find(r, raw, "reset", true, &t)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		return http_error(r, 410, msg_link_dead);
+	default:
+		goto fail;
+	}
+	if (question_pending(&t)) {
+		/* A question set since the page was shown: ask it first. */
+		db_rollback(db);
+		return http_redirect(r, r->path);
+	}
+	if (db_exec(db, AQ(ACC_USER_SET_PASSWORD), DB_PARAMS(DBP_STR(hash),
+	    DBP_INT(r->now), DBP_INT(t.user_id), DBP_INT(t.user_id)), NULL) != DB_OK ||
+	    db_exec(db, AQ(ACC_TOKEN_USE), DB_PARAMS(DBP_INT(r->now),
+	    DBP_INT(t.id)), &n) != DB_OK || n != 1 ||
+	    db_exec(db, AQ(ACC_TOKEN_VOID_USER), DB_PARAMS(DBP_INT(r->now),
+	    DBP_INT(t.user_id), DBP_STR("reset")), NULL) != DB_OK ||
+	    db_exec(db, DB_LIB(LSQL_SESSION_DELETE_USER), DB_PARAMS(
+	    DBP_INT(t.user_id)), NULL) != DB_OK ||
+	    mail_changed(r, &t) != DB_OK ||
+	    audit(r, "password.reset", "user", t.login, 0, AUDIT_OK,
+	    "sessions fermées") != DB_OK ||
+	    db_commit(db) != DB_OK)
+		goto fail;
+	return http_redirect(r, "/connexion?reinitialise=1");
+fail:
+	db_rollback(db);
+	return -1;
+}

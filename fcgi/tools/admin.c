@@ -239,6 +239,7 @@ admin_create_user(const char *login, const char *email, const char *first,
 {
 	char hash[256];
 	const char *why;
+	long long uid;
 
 	if ((why = valid_text(login, 3, 64)) != NULL ||
 	    (why = valid_email(email, 0, 0)) != NULL ||
@@ -262,8 +263,9 @@ admin_create_user(const char *login, const char *email, const char *first,
 		    db_last_error(admin_db));
 		return 0;
 	}
+	uid = (long long)db_insert_id(admin_db);	/* before the audit row's */
 	audit_cli(admin_db, "admin", "user.create", "user", login, NULL);
-	return (long long)db_insert_id(admin_db);
+	return uid;
 }
 
 static char *

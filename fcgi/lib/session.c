@@ -218,8 +218,13 @@ origin_ok(struct req *r)
 	if (r->sec_fetch_site != NULL && strcmp(r->sec_fetch_site, "same-origin") != 0 &&
 	    strcmp(r->sec_fetch_site, "none") != 0)
 		return false;
-	if (r->origin != NULL && strcmp(r->origin, r->app->origin) != 0)
-		return false;
+	if (r->origin != NULL && strcmp(r->origin, r->app->origin) != 0) {
+		/* A page served with Referrer-Policy: no-referrer makes the
+		 * browser send "Origin: null"; Sec-Fetch-Site, which no page
+		 * can forge, then says whether the form was ours. */
+		return strcmp(r->origin, "null") == 0 && r->sec_fetch_site != NULL &&
+		    strcmp(r->sec_fetch_site, "same-origin") == 0;
+	}
 	return true;
 }
 

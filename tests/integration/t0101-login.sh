@@ -29,6 +29,14 @@ assert_status 403
 HTTP_NO_ORIGIN=1 http POST /connexion -H 'Sec-Fetch-Site: cross-site' --data-urlencode "csrf=$tok" \
 	--data-urlencode "identifiant=t0101a" --data-urlencode "mot_de_passe=$TEST_PASSWORD"
 assert_status 403
+# "Origin: null" (a no-referrer page) passes only with Sec-Fetch-Site: same-origin.
+HTTP_NO_ORIGIN=1 http POST /connexion -H 'Origin: null' --data-urlencode "csrf=$tok" \
+	--data-urlencode "identifiant=t0101a" --data-urlencode "mot_de_passe=$TEST_PASSWORD"
+assert_status 403
+HTTP_NO_ORIGIN=1 http POST /connexion -H 'Origin: null' -H 'Sec-Fetch-Site: cross-site' \
+	--data-urlencode "csrf=$tok" --data-urlencode "identifiant=t0101a" \
+	--data-urlencode "mot_de_passe=$TEST_PASSWORD"
+assert_status 403
 
 note "wrong password and unknown account get the same message"
 http GET /connexion

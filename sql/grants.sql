@@ -30,13 +30,36 @@ REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'parvis_mailer'@'localhost';
 -- parvis-admin (CLI): migrations, imports, purges, exports. Owns the schema.
 GRANT ALL PRIVILEGES ON parvis.* TO 'parvis_admin'@'localhost';
 
--- FIRST VERSION, TO BE NARROWED: while the schema is being written, the web
--- programs and the mailer get plain data access on the whole schema (no DDL,
--- no GRANT). As each table lands, replace these lines with per-table grants,
--- e.g. the portal: SELECT, INSERT, UPDATE, DELETE on session; INSERT only on
--- audit_log (append-only: no UPDATE, no DELETE for anyone but parvis_admin);
--- the mailer: SELECT, UPDATE on outbox only.
-GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.* TO 'parvis_portal'@'localhost';
+-- Every web program reads the session store and writes the audit log and
+-- the outbox through libparvis.  audit_log: INSERT and SELECT only, for
+-- everyone but parvis_admin (append-only; triggers refuse changes anyway).
+
+-- parvis-portal: accounts, sessions, login, CGU, tiles, settings, service
+-- centre and administration pages.
+GRANT SELECT ON parvis.schema_migrations TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.app_user TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.user_role TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.session TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT ON parvis.audit_log TO 'parvis_portal'@'localhost';
+GRANT INSERT ON parvis.outbox TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.account_request TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.account_throttle TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.user_token TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.otp_code TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT ON parvis.login_attempt TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.cgu_document TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT ON parvis.cgu_version TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT ON parvis.cgu_acceptance TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.application TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.application_role TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.user_favorite_app TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.user_favorite_panel TO 'parvis_portal'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.user_favorite_partner TO 'parvis_portal'@'localhost';
+
+-- parvis-mailer: the outbox, nothing else.
+GRANT SELECT, UPDATE ON parvis.outbox TO 'parvis_mailer'@'localhost';
+
+-- TO BE NARROWED as the directory and ICOPE schemas settle: plain data
+-- access on the whole schema (no DDL, no GRANT) for these two.
 GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.* TO 'parvis_annuaire'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.* TO 'parvis_icope'@'localhost';
-GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.* TO 'parvis_mailer'@'localhost';

@@ -50,6 +50,7 @@ GRANT SELECT, INSERT ON parvis.login_attempt TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON parvis.cgu_document TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT ON parvis.cgu_version TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT ON parvis.cgu_acceptance TO 'parvis_portal'@'localhost';
+GRANT SELECT ON parvis.cgu_state TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON parvis.application TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, DELETE ON parvis.application_role TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, DELETE ON parvis.user_favorite_app TO 'parvis_portal'@'localhost';

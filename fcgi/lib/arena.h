@@ -24,7 +24,8 @@ void	 arena_free(struct arena *a);
 void	*arena_alloc(struct arena *a, size_t n);
 /* Returns a NUL-terminated copy of s (NULL gives NULL). */
 char	*arena_strdup(struct arena *a, const char *s);
-/* Returns a NUL-terminated copy of the first n bytes of s. */
+/* Returns a NUL-terminated copy of the first n bytes of s, which must
+ * hold n readable bytes (use strnlen to bound a shorter string). */
 char	*arena_strndup(struct arena *a, const char *s, size_t n);
 /* Returns a formatted string. */
 char	*arena_printf(struct arena *a, const char *fmt, ...)

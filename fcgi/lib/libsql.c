@@ -1,20 +1,16 @@
 #include "libsql.h"
 
 const char *const lib_sql[LSQL__MAX] = {
-	/* The session, its user and roles, and the terms of use (the portal's
-	 * and the program's) whose latest version the user has not accepted. */
+	/* The session, its user and roles, and what the terms-of-use check
+	 * needs: the applications whose check passed in this session, under
+	 * which generation of the published versions, and the current one. */
 	[LSQL_SESSION_GET] =
 	    "SELECT s.id, s.user_id, s.level, s.csrf_token,"
 	    " UNIX_TIMESTAMP(s.created_at), UNIX_TIMESTAMP(s.last_seen_at),"
 	    " u.login, u.first_name, u.last_name, u.email,"
 	    " (SELECT GROUP_CONCAT(CONCAT(r.role, ':', r.scope_type, ':', r.scope_id)"
 	    "   SEPARATOR ',') FROM user_role r WHERE r.user_id = u.id),"
-	    " (SELECT GROUP_CONCAT(d.code ORDER BY d.code <> 'portal', d.code)"
-	    "   FROM cgu_document d JOIN cgu_version v ON v.id ="
-	    "    (SELECT v2.id FROM cgu_version v2 WHERE v2.document_id = d.id"
-	    "     ORDER BY v2.published_at DESC, v2.id DESC LIMIT 1)"
-	    "   WHERE d.code IN ('portal', ?) AND NOT EXISTS (SELECT 1 FROM"
-	    "    cgu_acceptance a WHERE a.user_id = u.id AND a.version_id = v.id)),"
+	    " s.cgu_ok, s.cgu_generation, (SELECT generation FROM cgu_state WHERE id = 1),"
 	    " u.home_page"
 	    " FROM session s JOIN app_user u ON u.id = s.user_id"
 	    " WHERE s.token_hash = ? AND u.status = 'active'"
@@ -65,6 +61,8 @@ const char *const lib_sql[LSQL__MAX] = {
 	    " WHERE id = ? AND used_at IS NULL",
 	/* The terms of use (latest version of each document named) that the
 	 * user has not accepted yet, the portal's first. */
+	[LSQL_CGU_PASSED] =
+	    "UPDATE session SET cgu_ok = ?, cgu_generation = ? WHERE id = ?",
 	[LSQL_CGU_PENDING] =
 	    "SELECT d.code, d.title, v.id, v.version FROM cgu_document d"
 	    " JOIN cgu_version v ON v.document_id = d.id AND v.id ="

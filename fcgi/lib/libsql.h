@@ -23,6 +23,7 @@ enum lib_stmt {
 	LSQL_OTP_FAIL,
 	LSQL_OTP_USE,
 	LSQL_CGU_PENDING,
+	LSQL_CGU_PASSED,
 	LSQL__MAX
 };
 

@@ -43,6 +43,69 @@ parse_roles(struct req *r, struct session *s, const char *list)
 	}
 }
 
+/* True when code is an item of the comma-separated list. */
+static bool
+list_has(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, code, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	}
+	return false;
+}
+
+/*
+ * Sets s->cgu_pending: the terms of use (the portal's, then this
+ * program's) whose latest version the user has not accepted.  The full
+ * check runs once per session and program, and again after any new
+ * version is published (the generation moves); a passed check is
+ * remembered in the session row.
+ */
+static enum db_rc
+cgu_check(struct req *r, struct session *s, const char *ok, long long gen,
+    long long current)
+{
+	const char *app = r->app->def->name;
+	struct db_result res;
+	struct buf b = BUF_INIT;
+	enum db_rc rc;
+	size_t i;
+
+	s->cgu_pending = NULL;
+	if (gen == current && ok != NULL && list_has(ok, app))
+		return DB_OK;
+	if ((rc = db_query(r->app->db, &r->arena, DB_LIB(LSQL_CGU_PENDING),
+	    DB_PARAMS(DBP_STR(app), DBP_INT(s->user_id)), &res)) != DB_OK)
+		return rc;
+	if (res.nrows > 0) {
+		for (i = 0; i < res.nrows; i++) {
+			if (i > 0)
+				buf_putc(&b, ',');
+			buf_puts(&b, db_cell(&res, i, 0));
+		}
+		s->cgu_pending = arena_strdup(&r->arena, buf_str(&b));
+		buf_free(&b);
+		return DB_OK;
+	}
+	/* Passed: remember it (a new generation starts the list again). */
+	if (gen == current && ok != NULL && *ok != '\0')
+		buf_printf(&b, "%s,", ok);
+	buf_puts(&b, app);
+	if (b.len > 255) {
+		buf_clear(&b);
+		buf_puts(&b, app);
+	}
+	rc = db_exec(r->app->db, DB_LIB(LSQL_CGU_PASSED), DB_PARAMS(
+	    DBP_STR(buf_str(&b)), DBP_INT(current), DBP_INT(s->id)), NULL);
+	buf_free(&b);
+	return rc;
+}
+
 static void
 cookie_clear(struct req *r)
 {
@@ -77,8 +140,7 @@ session_load(struct req *r)
 	}
 	crypto_sha256_hex(token, strlen(token), hash);
 	rc = db_query_row(r->app->db, &r->arena, DB_LIB(LSQL_SESSION_GET),
-	    DB_PARAMS(DBP_STR(r->app->def->name), DBP_STR(hash),
-	    DBP_INT(r->now - r->app->session_idle),
+	    DB_PARAMS(DBP_STR(hash), DBP_INT(r->now - r->app->session_idle),
 	    DBP_INT(r->now - r->app->session_absolute)), &res);
 	if (rc == DB_NOT_FOUND) {
 		cookie_clear(r);
@@ -98,8 +160,10 @@ session_load(struct req *r)
 	s->last_name = db_cell(&res, 0, 8);
 	s->email = db_cell(&res, 0, 9);
 	parse_roles(r, s, db_cell(&res, 0, 10));
-	s->cgu_pending = db_cell(&res, 0, 11);
-	s->home_page = db_cell(&res, 0, 12);
+	s->home_page = db_cell(&res, 0, 14);
+	if ((rc = cgu_check(r, s, db_cell(&res, 0, 11), db_cell_int(&res, 0, 12),
+	    db_cell_int(&res, 0, 13))) != DB_OK)
+		return rc;
 	if (r->now - s->last_seen >= touch_granularity(r->app)) {
 		rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_TOUCH),
 		    DB_PARAMS(DBP_INT(r->now), DBP_INT(s->id)), NULL);

@@ -1,0 +1,867 @@
+/*
+ * STEP 1: the screening form, built from the icope_function and
+ * icope_item tables (a region adds a block without code), saved as a
+ * draft, then validated: icope_step1_eval (icope_rules.c) scores each
+ * function against the previous validated STEP 1, the results are stored,
+ * an alert is raised for the positive functions, and the next STEP 1 is
+ * due after icope_step1_interval_months.  Also the Evaluation panel.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "icope.h"
+#include "icope_rules.h"
+#include "log.h"
+#include "valid.h"
+
+enum {
+	S1_FUNCTIONS,
+	S1_ITEMS,
+	S1_DRAFT,
+	S1_GET,
+	S1_PREV,
+	S1_ANSWERS,
+	S1_INSERT,
+	S1_UPDATE,
+	S1_ANSWERS_DEL,
+	S1_ANSWER_ADD,
+	S1_VALIDATE,
+	S1_RESULT_ADD,
+	S1_RESULTS,
+	S1_ALERT_ADD,
+	S1_ALERT_FN_ADD,
+	S1_PATIENT_DUE,
+	S1_LIST,
+	S1_ALERT_OF,
+	S1_LOCK,
+	S1__MAX
+};
+#define Q(i)	DB_STMT(IA_STEP1, (i))
+
+static const char *const step1_sql[S1__MAX] = {
+	[S1_FUNCTIONS] =
+	    "SELECT id, code, label, rule FROM icope_function WHERE enabled"
+	    " ORDER BY position, id",
+	[S1_ITEMS] =
+	    "SELECT i.id, i.function_id, i.code, i.label, i.kind, i.role,"
+	    " i.min_value, i.max_value, i.cmp, i.threshold, i.decline_flag,"
+	    " i.decline_delta FROM icope_item i"
+	    " JOIN icope_function f ON f.id = i.function_id WHERE f.enabled"
+	    " ORDER BY f.position, f.id, i.position, i.id",
+	[S1_DRAFT] =
+	    "SELECT id, DATE_FORMAT(performed_on, '%Y-%m-%d'), mode,"
+	    " performer_name, comments FROM icope_step1"
+	    " WHERE patient_id = ? AND status = 'draft' ORDER BY id DESC LIMIT 1",
+	[S1_GET] =
+	    "SELECT s.id, s.status, DATE_FORMAT(s.performed_on, '%d/%m/%Y'),"
+	    " s.mode, s.performer_name, s.comments,"
+	    " CONCAT(u.first_name, ' ', u.last_name),"
+	    " COALESCE(UNIX_TIMESTAMP(s.validated_at), 0), s.n_alert,"
+	    " s.n_not_assessed, s.completeness,"
+	    " DATE_FORMAT(s.performed_on, '%Y-%m-%d')"
+	    " FROM icope_step1 s JOIN app_user u ON u.id = s.entered_by"
+	    " WHERE s.id = ? AND s.patient_id = ?",
+	[S1_PREV] =
+	    "SELECT id, DATE_FORMAT(performed_on, '%d/%m/%Y') FROM icope_step1"
+	    " WHERE patient_id = ? AND status = 'validated' AND id <> ?"
+	    " AND (performed_on < ? OR (performed_on = ? AND id < ?))"
+	    " ORDER BY performed_on DESC, id DESC LIMIT 1",
+	[S1_ANSWERS] =
+	    "SELECT i.code, a.value FROM icope_step1_answer a"
+	    " JOIN icope_item i ON i.id = a.item_id WHERE a.step1_id = ?",
+	[S1_INSERT] =
+	    "INSERT INTO icope_step1 (patient_id, status, performed_on, mode,"
+	    " performer_name, comments, entered_by, created_at, updated_at,"
+	    " updated_by) VALUES (?, 'draft', ?, ?, ?, ?, ?, FROM_UNIXTIME(?),"
+	    " FROM_UNIXTIME(?), ?)",
+	[S1_UPDATE] =
+	    "UPDATE icope_step1 SET performed_on = ?, mode = ?, performer_name = ?,"
+	    " comments = ?, entered_by = ?, updated_at = FROM_UNIXTIME(?),"
+	    " updated_by = ? WHERE id = ? AND patient_id = ? AND status = 'draft'",
+	[S1_ANSWERS_DEL] =
+	    "DELETE FROM icope_step1_answer WHERE step1_id = ?",
+	/* Rows of one STEP 1 in one statement: a JSON array bound as a
+	 * parameter ([{"i": item, "v": "value"}, ...]), read by JSON_TABLE. */
+	[S1_ANSWER_ADD] =
+	    "INSERT INTO icope_step1_answer (step1_id, item_id, value)"
+	    " SELECT ?, j.i, j.v FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " i BIGINT UNSIGNED PATH '$.i', v VARCHAR(500) PATH '$.v')) j",
+	[S1_VALIDATE] =
+	    "UPDATE icope_step1 SET status = 'validated', n_alert = ?,"
+	    " n_not_assessed = ?, completeness = ?, validated_at = FROM_UNIXTIME(?),"
+	    " validated_by = ? WHERE id = ? AND status = 'draft'",
+	[S1_RESULT_ADD] =
+	    "INSERT INTO icope_step1_result (step1_id, function_id, result, decline, info)"
+	    " SELECT ?, j.f, j.r, j.d, j.n FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " f BIGINT UNSIGNED PATH '$.f', r VARCHAR(16) PATH '$.r',"
+	    " d INT UNSIGNED PATH '$.d', n INT PATH '$.n')) j",
+	[S1_RESULTS] =
+	    "SELECT function_id, result, decline, info FROM icope_step1_result"
+	    " WHERE step1_id = ?",
+	[S1_ALERT_ADD] =
+	    "INSERT INTO icope_alert (patient_id, step1_id, territory_id, status,"
+	    " created_at, updated_at, updated_by) VALUES (?, ?, ?, 'open',"
+	    " FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?)",
+	[S1_ALERT_FN_ADD] =
+	    "INSERT INTO icope_alert_function (alert_id, function_id)"
+	    " SELECT ?, j.f FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+	    " f BIGINT UNSIGNED PATH '$.f')) j",
+	[S1_PATIENT_DUE] =
+	    "UPDATE patient SET last_step1_on = (SELECT MAX(s.performed_on)"
+	    "  FROM icope_step1 s WHERE s.patient_id = ? AND s.status = 'validated'),"
+	    " next_step1_due = DATE_ADD((SELECT MAX(s.performed_on)"
+	    "  FROM icope_step1 s WHERE s.patient_id = ? AND s.status = 'validated'),"
+	    "  INTERVAL ? MONTH),"
+	    " updated_at = FROM_UNIXTIME(?), updated_by = ? WHERE id = ?",
+	[S1_LIST] =
+	    "SELECT s.id, s.status, DATE_FORMAT(s.performed_on, '%d/%m/%Y'), s.mode,"
+	    " s.n_alert, s.completeness, CONCAT(u.first_name, ' ', u.last_name)"
+	    " FROM icope_step1 s JOIN app_user u ON u.id = s.entered_by"
+	    " WHERE s.patient_id = ? ORDER BY s.performed_on DESC, s.id DESC LIMIT 100",
+	[S1_ALERT_OF] =
+	    "SELECT id, status FROM icope_alert WHERE step1_id = ?",
+	/* STEP 1 writes of one file take turns: two saves at once would
+	 * otherwise both create a draft, or deadlock on its index. */
+	[S1_LOCK] =
+	    "SELECT id FROM patient WHERE id = ? FOR UPDATE",
+};
+
+/* ---- the form, from the tables ---- */
+
+struct form_def {
+	struct icope_function_def fns[ICOPE_FUNCTIONS_MAX];
+	long long	 fn_id[ICOPE_FUNCTIONS_MAX];
+	long long	*item_id[ICOPE_FUNCTIONS_MAX];
+	size_t		 nfns;
+};
+
+static const char *const kinds[] = { "yesno", "passfail", "count", "seconds",
+    "db", "score", "text", NULL };
+static const char *const roles[] = { "required", "alternative", "optional",
+    "info", NULL };
+static const char *const cmps[] = { "never", "eq", "above", "below", NULL };
+static const char *const rule_codes[] = { "none", "cognition", "mobility",
+    "nutrition", "vision", "hearing", "mood", NULL };
+static const char *const result_codes[ICOPE_RESULT__MAX + 1] = {
+	[ICOPE_NOT_ASSESSED] = "not_assessed",
+	[ICOPE_NORMAL] = "normal",
+	[ICOPE_ALERT] = "alert",
+	[ICOPE_NOT_SCORED] = "not_scored",
+};
+static const char *const modes[] = { "auto", "hetero_pro", "hetero_non_pro", NULL };
+
+static int
+index_of(const char *const *list, const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && list[i] != NULL; i++)
+		if (strcmp(list[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static const char *
+mode_label(const char *m)
+{
+	if (m == NULL)
+		return "";
+	if (strcmp(m, "auto") == 0)
+		return "Auto-évaluation";
+	if (strcmp(m, "hetero_pro") == 0)
+		return "Hétéro-évaluation par un professionnel";
+	if (strcmp(m, "hetero_non_pro") == 0)
+		return "Hétéro-évaluation par un non-professionnel";
+	return m;
+}
+
+/* Loads the enabled blocks and items; returns 0, or -1 (a table the rules
+ * refuse is logged: a region's edit gone wrong must not score). */
+static int
+form_load(struct req *r, struct form_def *fd)
+{
+	struct db_result fr, ir;
+	size_t i, f;
+
+	memset(fd, 0, sizeof(*fd));
+	if (db_query(r->app->db, &r->arena, Q(S1_FUNCTIONS), DB_NOPARAMS, &fr) != DB_OK ||
+	    db_query(r->app->db, &r->arena, Q(S1_ITEMS), DB_NOPARAMS, &ir) != DB_OK)
+		return -1;
+	if (fr.nrows == 0 || fr.nrows > ICOPE_FUNCTIONS_MAX) {
+		log_error("icope_function: %zu enabled blocks", fr.nrows);
+		return -1;
+	}
+	fd->nfns = fr.nrows;
+	for (f = 0; f < fr.nrows; f++) {
+		struct icope_function_def *d = &fd->fns[f];
+		struct icope_item_def *items;
+		size_t n = 0;
+
+		fd->fn_id[f] = db_cell_int(&fr, f, 0);
+		d->code = db_cell(&fr, f, 1);
+		d->label = db_cell(&fr, f, 2);
+		d->rule = (enum icope_rule)index_of(rule_codes, db_cell(&fr, f, 3));
+		items = arena_alloc(&r->arena, ICOPE_ITEMS_MAX * sizeof(*items));
+		fd->item_id[f] = arena_alloc(&r->arena, ICOPE_ITEMS_MAX * sizeof(long long));
+		for (i = 0; i < ir.nrows; i++) {
+			struct icope_item_def *it;
+
+			if (db_cell_int(&ir, i, 1) != fd->fn_id[f])
+				continue;
+			if (n == ICOPE_ITEMS_MAX) {
+				log_error("icope_item: block %s has too many items", d->code);
+				return -1;
+			}
+			it = &items[n];
+			fd->item_id[f][n] = db_cell_int(&ir, i, 0);
+			it->code = db_cell(&ir, i, 2);
+			it->label = db_cell(&ir, i, 3);
+			it->kind = (enum icope_item_kind)index_of(kinds, db_cell(&ir, i, 4));
+			it->role = (enum icope_item_role)index_of(roles, db_cell(&ir, i, 5));
+			it->min = db_cell_int(&ir, i, 6);
+			it->max = db_cell_int(&ir, i, 7);
+			it->cmp = (enum icope_cmp)index_of(cmps, db_cell(&ir, i, 8));
+			it->threshold = db_cell_int(&ir, i, 9);
+			it->decline_flag = (unsigned int)db_cell_int(&ir, i, 10);
+			it->decline_delta = db_cell_int(&ir, i, 11);
+			n++;
+		}
+		d->items = items;
+		d->nitems = n;
+	}
+	if (icope_functions_check(fd->fns, fd->nfns) != 0) {
+		log_error("icope_function/icope_item: the STEP 1 form table is "
+		    "not sound (icope_functions_check)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Answers of a STEP 1 as (code, value) pairs; returns the count or -1. */
+static long
+answers_load(struct req *r, long long step1, struct icope_answer **out)
+{
+	struct db_result res;
+	struct icope_answer *a;
+	size_t i;
+
+	*out = NULL;
+	if (db_query(r->app->db, &r->arena, Q(S1_ANSWERS), DB_PARAMS(
+	    DBP_INT(step1)), &res) != DB_OK)
+		return -1;
+	if (res.nrows > ICOPE_ANSWERS_MAX)
+		return -1;
+	a = arena_alloc(&r->arena, (res.nrows + 1) * sizeof(*a));
+	for (i = 0; i < res.nrows; i++) {
+		a[i].code = db_cell(&res, i, 0);
+		a[i].value = db_cell(&res, i, 1);
+	}
+	*out = a;
+	return (long)res.nrows;
+}
+
+static const char *
+answer_of(const struct icope_answer *a, long n, const char *code)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(a[i].code, code) == 0)
+			return a[i].value;
+	return NULL;
+}
+
+/* Hundredths as people write seconds: 1400 -> "14", 1350 -> "13,5". */
+static const char *
+seconds_str(struct req *r, long long cs)
+{
+	if (cs % 100 == 0)
+		return arena_printf(&r->arena, "%lld", cs / 100);
+	if (cs % 10 == 0)
+		return arena_printf(&r->arena, "%lld,%lld", cs / 100, (cs % 100) / 10);
+	return arena_printf(&r->arena, "%lld,%02lld", cs / 100, cs % 100);
+}
+
+static const char *
+range_msg(struct req *r, const struct icope_item_def *d)
+{
+	switch (d->kind) {
+	case ICOPE_KIND_YESNO:
+	case ICOPE_KIND_PASSFAIL:
+		return "Choisissez une des réponses proposées.";
+	case ICOPE_KIND_SECONDS:
+		return arena_printf(&r->arena, "Saisissez un temps en secondes entre "
+		    "%s et %s (par exemple 12,5).", seconds_str(r, d->min),
+		    seconds_str(r, d->max));
+	case ICOPE_KIND_TEXT:
+		return arena_printf(&r->arena, "Saisissez au plus %lld caractères "
+		    "sur une ligne.", d->max);
+	default:
+		return arena_printf(&r->arena, "Saisissez un nombre entier entre "
+		    "%lld et %lld.", d->min, d->max);
+	}
+}
+
+/* How an answer reads on the result page. */
+static const char *
+answer_text(struct req *r, const struct icope_item_def *d, const char *v)
+{
+	long long x;
+
+	if (v == NULL || *v == '\0')
+		return "non renseigné";
+	if (icope_item_parse(d, v, &x) != 0)
+		return arena_printf(&r->arena, "%s (invalide)", v);
+	switch (d->kind) {
+	case ICOPE_KIND_YESNO:
+		return x ? "oui" : "non";
+	case ICOPE_KIND_PASSFAIL:
+		return x ? "échoué" : "réussi";
+	case ICOPE_KIND_SECONDS:
+		return arena_printf(&r->arena, "%s s", seconds_str(r, x));
+	case ICOPE_KIND_DB:
+		return arena_printf(&r->arena, "%lld dB HL", x);
+	default:
+		return v;
+	}
+}
+
+/* Fills ctx's "blocks" (the form) with values from the answers (a, n)
+ * and the field errors from f (may be NULL). */
+static void
+form_ctx(struct req *r, struct tdict *ctx, const struct form_def *fd,
+    const struct icope_answer *a, long n, struct icope_form *f)
+{
+	struct tlist *blocks = tdict_list(ctx, "blocks");
+	size_t fi, ii;
+
+	for (fi = 0; fi < fd->nfns; fi++) {
+		const struct icope_function_def *fn = &fd->fns[fi];
+		struct tdict *b = tlist_add(blocks);
+		struct tlist *items = tdict_list(b, "items");
+		bool alt = false;
+
+		tdict_str(b, "code", fn->code);
+		tdict_str(b, "label", fn->label);
+		tdict_bool(b, "unscored", fn->rule == ICOPE_RULE_NONE);
+		for (ii = 0; ii < fn->nitems; ii++) {
+			const struct icope_item_def *d = &fn->items[ii];
+			struct tdict *it = tlist_add(items);
+			const char *name = arena_printf(&r->arena, "i_%s", d->code);
+			const char *v = answer_of(a, n, d->code);
+			const char *err = f != NULL ? tdict_get(f->e, name) : NULL;
+
+			if (d->role == ICOPE_ROLE_ALTERNATIVE)
+				alt = true;
+			tdict_str(it, "name", name);
+			tdict_str(it, "label", d->label);
+			tdict_str(it, "value", v);
+			tdict_str(it, "error", err);
+			switch (d->kind) {
+			case ICOPE_KIND_YESNO:
+				tdict_bool(it, "yesno", true);
+				tdict_bool(it, "is_1", v != NULL && strcmp(v, "1") == 0);
+				tdict_bool(it, "is_0", v != NULL && strcmp(v, "0") == 0);
+				tdict_bool(it, "is_none", v == NULL || *v == '\0');
+				break;
+			case ICOPE_KIND_PASSFAIL:
+				tdict_bool(it, "passfail", true);
+				tdict_bool(it, "is_1", v != NULL && strcmp(v, "1") == 0);
+				tdict_bool(it, "is_0", v != NULL && strcmp(v, "0") == 0);
+				tdict_bool(it, "is_none", v == NULL || *v == '\0');
+				break;
+			case ICOPE_KIND_TEXT:
+				tdict_bool(it, "text", true);
+				tdict_int(it, "maxlength", d->max);
+				break;
+			case ICOPE_KIND_SECONDS:
+				tdict_bool(it, "number", true);
+				tdict_str(it, "inputmode", "decimal");
+				tdict_str(it, "hint", arena_printf(&r->arena,
+				    "En secondes, de %s à %s", seconds_str(r, d->min),
+				    seconds_str(r, d->max)));
+				break;
+			default:
+				tdict_bool(it, "number", true);
+				tdict_str(it, "inputmode", d->min < 0 ? "text" : "numeric");
+				tdict_str(it, "hint", arena_printf(&r->arena,
+				    "De %lld à %lld", d->min, d->max));
+				break;
+			}
+			if (d->role == ICOPE_ROLE_OPTIONAL || d->role == ICOPE_ROLE_INFO)
+				tdict_bool(it, "optional", true);
+		}
+		tdict_bool(b, "alternatives", alt);
+	}
+}
+
+/* ---- the form page ---- */
+
+static int
+step1_page(struct req *r, int status, struct icope_patient *p,
+    struct tdict *ctx, const struct form_def *fd, const struct icope_answer *a,
+    long n, struct icope_form *f)
+{
+	if (icope_file_ctx(r, ctx, p, PANEL_EVALUATION) != 0)
+		return -1;
+	tdict_str(ctx, "title", "STEP 1 – repérage");
+	tdict_str(ctx, "entered_by", arena_printf(&r->arena, "%s %s",
+	    r->session->first_name, r->session->last_name));
+	form_ctx(r, ctx, fd, a, n, f);
+	return http_render(r, status, "icope/step1_form", ctx);
+}
+
+static void
+mode_ctx(struct tdict *v, const char *mode)
+{
+	tdict_bool(v, "mode_auto", mode != NULL && strcmp(mode, "auto") == 0);
+	tdict_bool(v, "mode_hetero_pro", mode != NULL && strcmp(mode, "hetero_pro") == 0);
+	tdict_bool(v, "mode_hetero_non_pro", mode != NULL &&
+	    strcmp(mode, "hetero_non_pro") == 0);
+}
+
+static int
+step1_get(struct req *r)
+{
+	struct icope_patient p;
+	struct form_def fd;
+	struct db_result dr;
+	struct icope_answer *a = NULL;
+	struct tdict *ctx, *v;
+	long n = 0;
+	int rc;
+
+	if ((rc = icope_patient_open(r, &p, "patient.read", "STEP 1 (saisie)")) != 0)
+		return rc == 1 ? 0 : -1;
+	if (form_load(r, &fd) != 0)
+		return -1;
+	ctx = http_ctx(r);
+	v = tdict_dict(ctx, "v");
+	switch (db_query_row(r->app->db, &r->arena, Q(S1_DRAFT), DB_PARAMS(
+	    DBP_INT(p.id)), &dr)) {
+	case DB_OK:
+		if ((n = answers_load(r, db_cell_int(&dr, 0, 0), &a)) < 0)
+			return -1;
+		tdict_bool(ctx, "draft", true);
+		tdict_str(v, "date", db_cell(&dr, 0, 1));
+		tdict_str(v, "realise_par", db_cell(&dr, 0, 3));
+		tdict_str(v, "commentaires", db_cell(&dr, 0, 4));
+		mode_ctx(v, db_cell(&dr, 0, 2));
+		break;
+	case DB_NOT_FOUND:
+		tdict_str(v, "date", icope_today(r));
+		mode_ctx(v, "hetero_pro");
+		break;
+	default:
+		return -1;
+	}
+	tdict_bool(ctx, "saved", http_query(r, "enregistre") != NULL);
+	return step1_page(r, 200, &p, ctx, &fd, a, n, NULL);
+}
+
+static int
+step1_post(struct req *r)
+{
+	struct db *db = r->app->db;
+	struct icope_patient p;
+	struct form_def fd;
+	struct icope_form f;
+	struct icope_answer *cur, *prev = NULL;
+	struct icope_step1_result res;
+	struct db_result dr, pr;
+	struct tdict *ctx;
+	const char *date, *mode, *performer, *comments, *action, *iso = NULL;
+	long long step1 = 0, prev_id = 0, item_ids[ICOPE_ANSWERS_MAX];
+	long ncur = 0, nprev = 0;
+	bool validate;
+	size_t fi, ii;
+	int rc;
+	enum db_rc drc;
+
+	if ((rc = icope_patient_open(r, &p, NULL, NULL)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (form_load(r, &fd) != 0)
+		return -1;
+	action = http_form(r, "action");
+	validate = action != NULL && strcmp(action, "valider") == 0;
+	ctx = http_ctx(r);
+	icope_form_init(&f, r, ctx);
+
+	date = icope_field(&f, "date", "Date du STEP 1", true, valid_date, 2000, 2100);
+	if (date != NULL) {
+		iso = icope_date_iso(r, date);
+		tdict_str(f.v, "date", iso);
+		if (strcmp(iso, icope_today(r)) > 0) {
+			icope_form_error(&f, "date", "Date du STEP 1",
+			    "La date du STEP 1 ne peut pas être dans le futur.");
+			iso = NULL;
+		}
+	}
+	mode = icope_field(&f, "mode", "Mode de passation", true, NULL, 0, 0);
+	if (mode != NULL && index_of(modes, mode) < 0) {
+		icope_form_error(&f, "mode", "Mode de passation",
+		    "Choisissez le mode de passation.");
+		mode = NULL;
+	}
+	mode_ctx(f.v, mode);
+	performer = icope_field(&f, "realise_par", "Réalisé par", false,
+	    valid_text, 1, 200);
+	comments = icope_field(&f, "commentaires", "Commentaires", false,
+	    valid_multiline, 1, 4000);
+
+	/* Every item: empty is "not answered"; anything else must parse. */
+	cur = arena_alloc(&r->arena, ICOPE_ANSWERS_MAX * sizeof(*cur));
+	for (fi = 0; fi < fd.nfns; fi++) {
+		for (ii = 0; ii < fd.fns[fi].nitems; ii++) {
+			const struct icope_item_def *d = &fd.fns[fi].items[ii];
+			const char *name = arena_printf(&r->arena, "i_%s", d->code);
+			char *v = icope_trim(r, http_form(r, name));
+			long long x;
+
+			if (*v == '\0')
+				continue;
+			if (icope_item_parse(d, v, &x) != 0) {
+				icope_form_error(&f, name, d->label, range_msg(r, d));
+				cur[ncur].code = d->code;
+				cur[ncur++].value = v;	/* shown again */
+				item_ids[ncur - 1] = 0;
+				continue;
+			}
+			if (d->kind == ICOPE_KIND_SECONDS)
+				for (char *c = v; *c != '\0'; c++)
+					if (*c == '.')
+						*c = ',';
+			cur[ncur].code = d->code;
+			cur[ncur].value = v;
+			item_ids[ncur++] = fd.item_id[fi][ii];
+		}
+	}
+	if (f.nerr > 0) {
+		tdict_bool(ctx, "draft", http_form(r, "brouillon_id") != NULL);
+		return step1_page(r, 422, &p, ctx, &fd, cur, ncur, &f);
+	}
+
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (db_query_row(db, &r->arena, Q(S1_LOCK), DB_PARAMS(DBP_INT(p.id)), &dr) != DB_OK)
+		goto fail;
+	drc = db_query_row(db, &r->arena, Q(S1_DRAFT), DB_PARAMS(DBP_INT(p.id)), &dr);
+	if (drc == DB_OK) {
+		step1 = db_cell_int(&dr, 0, 0);
+		if (db_exec(db, Q(S1_UPDATE), DB_PARAMS(DBP_STR(iso), DBP_STR(mode),
+		    DBP_STR(*performer ? performer : NULL),
+		    DBP_STR(*comments ? comments : NULL),
+		    DBP_INT(r->session->user_id), DBP_INT(r->now),
+		    DBP_INT(r->session->user_id), DBP_INT(step1), DBP_INT(p.id)),
+		    NULL) != DB_OK ||
+		    db_exec(db, Q(S1_ANSWERS_DEL), DB_PARAMS(DBP_INT(step1)), NULL) != DB_OK)
+			goto fail;
+	} else if (drc == DB_NOT_FOUND) {
+		if (db_exec(db, Q(S1_INSERT), DB_PARAMS(DBP_INT(p.id), DBP_STR(iso),
+		    DBP_STR(mode), DBP_STR(*performer ? performer : NULL),
+		    DBP_STR(*comments ? comments : NULL),
+		    DBP_INT(r->session->user_id), DBP_INT(r->now), DBP_INT(r->now),
+		    DBP_INT(r->session->user_id)), NULL) != DB_OK)
+			goto fail;
+		step1 = (long long)db_insert_id(db);
+	} else
+		goto fail;
+	if (ncur > 0) {
+		struct buf j = BUF_INIT;
+		enum db_rc arc;
+
+		buf_putc(&j, '[');
+		for (long i = 0; i < ncur; i++) {
+			buf_printf(&j, "%s{\"i\": %lld, \"v\": \"", i ? ", " : "",
+			    item_ids[i]);
+			buf_json(&j, cur[i].value);
+			buf_puts(&j, "\"}");
+		}
+		buf_putc(&j, ']');
+		arc = db_exec(db, Q(S1_ANSWER_ADD), DB_PARAMS(DBP_INT(step1),
+		    DBP_STR(buf_str(&j))), NULL);
+		buf_free(&j);
+		if (arc != DB_OK)
+			goto fail;
+	}
+
+	if (!validate) {
+		if (audit(r, "step1.draft", "step1", arena_printf(&r->arena, "%lld",
+		    step1), p.id, AUDIT_OK, NULL) != DB_OK || db_commit(db) != DB_OK)
+			goto fail;
+		return http_redirect(r, arena_printf(&r->arena,
+		    "/icope/usagers/%lld/step1?enregistre=1", p.id));
+	}
+
+	/* Validation: score against the previous validated STEP 1. */
+	switch (db_query_row(db, &r->arena, Q(S1_PREV), DB_PARAMS(DBP_INT(p.id),
+	    DBP_INT(step1), DBP_STR(iso), DBP_STR(iso), DBP_INT(step1)), &pr)) {
+	case DB_OK:
+		prev_id = db_cell_int(&pr, 0, 0);
+		if ((nprev = answers_load(r, prev_id, &prev)) < 0)
+			goto fail;
+		break;
+	case DB_NOT_FOUND:
+		break;
+	default:
+		goto fail;
+	}
+	if (icope_step1_eval(fd.fns, fd.nfns, cur, (size_t)ncur, prev,
+	    (size_t)nprev, &res) != 0) {
+		log_error("icope_step1_eval refused STEP 1 %lld", step1);
+		goto fail;
+	}
+	if (db_exec(db, Q(S1_VALIDATE), DB_PARAMS(DBP_INT(res.n_alert),
+	    DBP_INT(res.n_not_assessed), DBP_INT(res.completeness),
+	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(step1)),
+	    NULL) != DB_OK)
+		goto fail;
+	{
+		struct buf j = BUF_INIT, fa = BUF_INIT;
+		enum db_rc arc;
+		long long alert = 0;
+
+		buf_putc(&j, '[');
+		buf_putc(&fa, '[');
+		for (fi = 0; fi < fd.nfns; fi++) {
+			buf_printf(&j, "%s{\"f\": %lld, \"r\": \"%s\", \"d\": %u, "
+			    "\"n\": %d}", fi ? ", " : "", fd.fn_id[fi],
+			    result_codes[res.fn[fi].result], res.fn[fi].decline,
+			    res.fn[fi].info ? 1 : 0);
+			if (res.fn[fi].result == ICOPE_ALERT)
+				buf_printf(&fa, "%s{\"f\": %lld}", fa.len > 1 ? ", " : "",
+				    fd.fn_id[fi]);
+		}
+		buf_putc(&j, ']');
+		buf_putc(&fa, ']');
+		arc = db_exec(db, Q(S1_RESULT_ADD), DB_PARAMS(DBP_INT(step1),
+		    DBP_STR(buf_str(&j))), NULL);
+		if (arc == DB_OK && res.any_alert) {
+			arc = db_exec(db, Q(S1_ALERT_ADD), DB_PARAMS(DBP_INT(p.id),
+			    DBP_INT(step1), DBP_ID(p.territory_id), DBP_INT(r->now),
+			    DBP_INT(r->now), DBP_INT(r->session->user_id)), NULL);
+			alert = (long long)db_insert_id(db);
+			if (arc == DB_OK)
+				arc = db_exec(db, Q(S1_ALERT_FN_ADD), DB_PARAMS(
+				    DBP_INT(alert), DBP_STR(buf_str(&fa))), NULL);
+		}
+		buf_free(&j);
+		buf_free(&fa);
+		if (arc != DB_OK)
+			goto fail;
+	}
+	if (db_exec(db, Q(S1_PATIENT_DUE), DB_PARAMS(DBP_INT(p.id), DBP_INT(p.id),
+	    DBP_INT(config_int("icope_step1_interval_months", 6, 1, 24)),
+	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(p.id)),
+	    NULL) != DB_OK ||
+	    audit(r, "step1.validate", "step1", arena_printf(&r->arena, "%lld",
+	    step1), p.id, AUDIT_OK, arena_printf(&r->arena, "%u alerte(s), "
+	    "complétude %u %%", res.n_alert, res.completeness)) != DB_OK ||
+	    db_commit(db) != DB_OK)
+		goto fail;
+	return http_redirect(r, arena_printf(&r->arena,
+	    "/icope/usagers/%lld/step1/%lld", p.id, step1));
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* ---- the result page ---- */
+
+/* The stored result of function fid in res, or NULL. */
+static const char *
+result_of(const struct db_result *res, long long fid, unsigned int *decline,
+    bool *info)
+{
+	size_t i;
+
+	for (i = 0; res != NULL && i < res->nrows; i++)
+		if (db_cell_int(res, i, 0) == fid) {
+			if (decline != NULL)
+				*decline = (unsigned int)db_cell_int(res, i, 2);
+			if (info != NULL)
+				*info = db_cell_int(res, i, 3) != 0;
+			return db_cell(res, i, 1);
+		}
+	return NULL;
+}
+
+static const char *
+result_label(const char *code)
+{
+	int i = code != NULL ? index_of(result_codes, code) : -1;
+
+	return i < 0 ? "–" : icope_result_label((enum icope_result)i);
+}
+
+static int
+step1_result(struct req *r)
+{
+	struct icope_patient p;
+	struct form_def fd;
+	struct db_result s, cr, pr, prev, al;
+	struct icope_answer *a;
+	struct tdict *ctx;
+	struct tlist *blocks;
+	long long sid = icope_path_id(r, "sid"), prev_id = 0;
+	long n;
+	size_t fi, ii;
+	int rc;
+
+	if ((rc = icope_patient_open(r, &p, NULL, NULL)) != 0)
+		return rc == 1 ? 0 : -1;
+	switch (db_query_row(r->app->db, &r->arena, Q(S1_GET), DB_PARAMS(
+	    DBP_INT(sid), DBP_INT(p.id)), &s)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		return http_error(r, 404, "Ce STEP 1 n'existe pas dans ce dossier.");
+	default:
+		return -1;
+	}
+	if (strcmp(db_cell(&s, 0, 1), "draft") == 0)
+		return http_redirect(r, arena_printf(&r->arena,
+		    "/icope/usagers/%lld/step1", p.id));
+	if (audit(r, "step1.read", "step1", arena_printf(&r->arena, "%lld", sid),
+	    p.id, AUDIT_OK, NULL) != DB_OK)
+		return -1;
+	if (form_load(r, &fd) != 0 ||
+	    db_query(r->app->db, &r->arena, Q(S1_RESULTS), DB_PARAMS(DBP_INT(sid)),
+	    &cr) != DB_OK || (n = answers_load(r, sid, &a)) < 0)
+		return -1;
+	switch (db_query_row(r->app->db, &r->arena, Q(S1_PREV), DB_PARAMS(
+	    DBP_INT(p.id), DBP_INT(sid), DBP_STR(db_cell(&s, 0, 11)),
+	    DBP_STR(db_cell(&s, 0, 11)), DBP_INT(sid)), &prev)) {
+	case DB_OK:
+		prev_id = db_cell_int(&prev, 0, 0);
+		if (db_query(r->app->db, &r->arena, Q(S1_RESULTS), DB_PARAMS(
+		    DBP_INT(prev_id)), &pr) != DB_OK)
+			return -1;
+		break;
+	case DB_NOT_FOUND:
+		break;
+	default:
+		return -1;
+	}
+	ctx = http_ctx(r);
+	if (icope_file_ctx(r, ctx, &p, PANEL_EVALUATION) != 0)
+		return -1;
+	tdict_str(ctx, "title", "Résultat du STEP 1");
+	tdict_int(ctx, "step1_id", sid);
+	tdict_str(ctx, "date", db_cell(&s, 0, 2));
+	tdict_str(ctx, "mode", mode_label(db_cell(&s, 0, 3)));
+	tdict_str(ctx, "performer", db_cell(&s, 0, 4));
+	tdict_str(ctx, "comments", db_cell(&s, 0, 5));
+	tdict_str(ctx, "entered_by", db_cell(&s, 0, 6));
+	tdict_str(ctx, "validated_at", http_date_fr(r, db_cell_int(&s, 0, 7), true));
+	tdict_int(ctx, "n_alert", db_cell_int(&s, 0, 8));
+	tdict_int(ctx, "n_not_assessed", db_cell_int(&s, 0, 9));
+	tdict_int(ctx, "completeness", db_cell_int(&s, 0, 10));
+	if (prev_id != 0) {
+		tdict_str(ctx, "prev_date", db_cell(&prev, 0, 1));
+		tdict_str(ctx, "prev_url", arena_printf(&r->arena,
+		    "/icope/usagers/%lld/step1/%lld", p.id, prev_id));
+	}
+	switch (db_query_row(r->app->db, &r->arena, Q(S1_ALERT_OF), DB_PARAMS(
+	    DBP_INT(sid)), &al)) {
+	case DB_OK:
+		tdict_bool(ctx, "alert_raised", true);
+		break;
+	case DB_NOT_FOUND:
+		break;
+	default:
+		return -1;
+	}
+	blocks = tdict_list(ctx, "results");
+	for (fi = 0; fi < fd.nfns; fi++) {
+		const struct icope_function_def *fn = &fd.fns[fi];
+		struct tdict *b = tlist_add(blocks);
+		struct tlist *dl, *items;
+		unsigned int decline = 0, bit;
+		bool info = false;
+		const char *cur = result_of(&cr, fd.fn_id[fi], &decline, &info);
+		const char *old = prev_id ? result_of(&pr, fd.fn_id[fi], NULL, NULL) : NULL;
+
+		tdict_str(b, "label", fn->label);
+		tdict_str(b, "result", result_label(cur));
+		tdict_bool(b, "alert", cur != NULL && strcmp(cur, "alert") == 0);
+		tdict_bool(b, "normal", cur != NULL && strcmp(cur, "normal") == 0);
+		tdict_bool(b, "not_assessed", cur == NULL || strcmp(cur, "not_assessed") == 0);
+		tdict_str(b, "prev_result", prev_id ? result_label(old) : NULL);
+		tdict_bool(b, "info", info);
+		dl = tdict_list(b, "declines");
+		for (bit = 1; bit <= ICOPE_DECLINE__ALL; bit <<= 1)
+			if ((decline & bit) && icope_decline_label(bit) != NULL)
+				tlist_add_str(dl, icope_decline_label(bit));
+		tdict_bool(b, "has_declines", decline != 0);
+		items = tdict_list(b, "answers");
+		for (ii = 0; ii < fn->nitems; ii++) {
+			struct tdict *it = tlist_add(items);
+
+			tdict_str(it, "label", fn->items[ii].label);
+			tdict_str(it, "value", answer_text(r, &fn->items[ii],
+			    answer_of(a, n, fn->items[ii].code)));
+		}
+	}
+	return http_render(r, 200, "icope/step1_result", ctx);
+}
+
+/* ---- the Evaluation panel ---- */
+
+static int
+evaluation_panel(struct req *r)
+{
+	struct icope_patient p;
+	struct db_result res;
+	struct tdict *ctx;
+	struct tlist *l;
+	size_t i;
+	int rc;
+
+	if ((rc = icope_patient_open(r, &p, "patient.read", "évaluation")) != 0)
+		return rc == 1 ? 0 : -1;
+	if (db_query(r->app->db, &r->arena, Q(S1_LIST), DB_PARAMS(DBP_INT(p.id)),
+	    &res) != DB_OK)
+		return -1;
+	ctx = http_ctx(r);
+	if (icope_file_ctx(r, ctx, &p, PANEL_EVALUATION) != 0)
+		return -1;
+	tdict_str(ctx, "title", "ICOPE – Évaluation");
+	l = tdict_list(ctx, "step1s");
+	for (i = 0; i < res.nrows; i++) {
+		struct tdict *d = tlist_add(l);
+		bool draft = strcmp(db_cell(&res, i, 1), "draft") == 0;
+
+		if (draft)
+			tdict_bool(ctx, "has_draft", true);
+		tdict_bool(d, "draft", draft);
+		tdict_str(d, "url", draft ? arena_printf(&r->arena,
+		    "/icope/usagers/%lld/step1", p.id) : arena_printf(&r->arena,
+		    "/icope/usagers/%lld/step1/%s", p.id, db_cell(&res, i, 0)));
+		tdict_str(d, "date", db_cell(&res, i, 2));
+		tdict_str(d, "mode", mode_label(db_cell(&res, i, 3)));
+		tdict_str(d, "n_alert", db_cell(&res, i, 4));
+		tdict_str(d, "completeness", db_cell(&res, i, 5));
+		tdict_str(d, "entered_by", db_cell(&res, i, 6));
+	}
+	tdict_bool(ctx, "empty", res.nrows == 0);
+	return http_render(r, 200, "icope/panel_evaluation", ctx);
+}
+
+static const struct route step1_routes[] = {
+	{ "GET",  "/icope/usagers/{id}/evaluation", evaluation_panel, ACCESS_LOGGED_IN, AUTH_LEVEL_2, NULL, 0 },
+	{ "GET",  "/icope/usagers/{id}/step1",	    step1_get,	      ACCESS_LOGGED_IN, AUTH_LEVEL_2, NULL, 0 },
+	{ "POST", "/icope/usagers/{id}/step1",	    step1_post,	      ACCESS_LOGGED_IN, AUTH_LEVEL_2, NULL, 0 },
+	{ "GET",  "/icope/usagers/{id}/step1/{sid}", step1_result,    ACCESS_LOGGED_IN, AUTH_LEVEL_2, NULL, 0 },
+};
+
+const struct app_area icope_step1_area = {
+	"step1", step1_routes, sizeof(step1_routes) / sizeof(step1_routes[0]),
+	step1_sql, S1__MAX,
+};

@@ -81,7 +81,7 @@ password_cost_from_config(void)
 		slot_dir = NULL;
 	slot_count = (int)config_int("argon2_max_concurrent",
 	    cores > 1 ? cores - 1 : 1, 1, 1024);
-	slot_wait_ms = (long)config_int("argon2_wait_ms", 250, 0, 60000);
+	slot_wait_ms = (long)config_int("argon2_wait_ms", 50, 0, 60000);
 }
 
 int

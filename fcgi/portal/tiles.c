@@ -15,16 +15,16 @@ enum { TILES_LIST, TILES_APP_ID, TILES_FAV_ADD, TILES_FAV_DEL, TILES_IS_FAV, TIL
 #define Q(i)	DB_STMT(PA_TILES, (i))
 
 static const char *const tiles_sql[TILES__MAX] = {
-	/* Every enabled application with the roles it admits; the session's
-	 * roles are matched in C (cheaper for MariaDB to plan than a
-	 * semi-join, and this page is the busiest). */
+	/* Every enabled application, one row per role it admits, with the
+	 * user's star; the session's roles are matched in C.  (Plain joins:
+	 * MariaDB plans them in a fraction of the time correlated subqueries
+	 * take, and this is the busiest page.) */
 	[TILES_LIST] =
 	    "SELECT a.code, a.name, a.description, a.url, a.icon, a.required_level,"
-	    " (SELECT GROUP_CONCAT(ar.role) FROM application_role ar"
-	    "  WHERE ar.application_id = a.id),"
-	    " (SELECT COUNT(*) FROM user_favorite_app f"
-	    "  WHERE f.user_id = ? AND f.application_id = a.id)"
-	    " FROM application a WHERE a.enabled ORDER BY a.position, a.name",
+	    " ar.role, f.user_id IS NOT NULL FROM application a"
+	    " JOIN application_role ar ON ar.application_id = a.id"
+	    " LEFT JOIN user_favorite_app f ON f.user_id = ? AND f.application_id = a.id"
+	    " WHERE a.enabled ORDER BY a.position, a.name, a.id",
 	[TILES_APP_ID] =
 	    "SELECT a.id FROM application a WHERE a.code = ? AND a.enabled AND EXISTS"
 	    " (SELECT 1 FROM application_role ar JOIN user_role ur ON ur.role = ar.role"
@@ -36,28 +36,6 @@ static const char *const tiles_sql[TILES__MAX] = {
 	[TILES_IS_FAV] =
 	    "SELECT 1 FROM user_favorite_app WHERE user_id = ? AND application_id = ?",
 };
-
-/* True when the session holds one of the roles of the comma list. */
-static bool
-roles_allow(const struct req *r, const char *roles)
-{
-	char role[40];
-	size_t n;
-
-	while (roles != NULL && *roles != '\0') {
-		n = strcspn(roles, ",");
-		if (n < sizeof(role)) {
-			memcpy(role, roles, n);
-			role[n] = '\0';
-			if (req_has_role(r, role))
-				return true;
-		}
-		roles += n;
-		if (*roles == ',')
-			roles++;
-	}
-	return false;
-}
 
 static void
 tile_add(struct req *r, struct tlist *tiles, const struct db_result *res, size_t i)
@@ -85,7 +63,8 @@ tiles_page(struct req *r)
 	struct db_result res;
 	struct tdict *ctx;
 	struct tlist *tiles;
-	size_t i, shown = 0;
+	size_t i, j, end, shown = 0;
+	bool allowed;
 	int fav;
 
 	if (db_query(r->app->db, &r->arena, Q(TILES_LIST), DB_PARAMS(
@@ -94,11 +73,17 @@ tiles_page(struct req *r)
 	ctx = http_ctx(r);
 	tdict_str(ctx, "title", "Mes applications");
 	tiles = tdict_list(ctx, "tiles");
-	/* Favourites first, each group in the administrators' order. */
+	/* Favourites first, each group in the administrators' order; an
+	 * application's rows (one per role) are consecutive. */
 	for (fav = 1; fav >= 0; fav--)
-		for (i = 0; i < res.nrows; i++) {
-			if ((db_cell_int(&res, i, 7) != 0) != (fav == 1) ||
-			    !roles_allow(r, db_cell(&res, i, 6)))
+		for (i = 0; i < res.nrows; i = end) {
+			allowed = false;
+			for (end = i; end < res.nrows && strcmp(db_cell(&res, end, 0),
+			    db_cell(&res, i, 0)) == 0; end++)
+				;
+			for (j = i; j < end && !allowed; j++)
+				allowed = req_has_role(r, db_cell(&res, j, 6));
+			if (!allowed || (db_cell_int(&res, i, 7) != 0) != (fav == 1))
 				continue;
 			tile_add(r, tiles, &res, i);
 			shown++;

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "textfold.h"
 #include "tmpl.h"
 
 #define PWPOLICY_DEFAULT_LENGTH	12
@@ -16,6 +17,8 @@
 #define PERSONAL_MAX_CHARS	256
 /* A folded code point takes at most 4 bytes (one kept as it was). */
 #define FOLD_MAX(chars)		((chars) * 4 + 1)
+_Static_assert(PWPOLICY_MAX_LENGTH <= PERSONAL_MAX_CHARS,
+    "fold() reads a whole password");
 
 static const char msg_utf8[] =
     "Le mot de passe contient des caractères non reconnus : saisissez-le à nouveau.";
@@ -34,42 +37,6 @@ static const char desc_personal[] =
     "Ni votre nom, ni votre prénom, ni votre identifiant.";
 
 enum cclass { CC_UPPER, CC_LOWER, CC_LETTER, CC_DIGIT, CC_SPECIAL };
-
-/* What letters of U+00AA..U+017F fold to for comparisons: lower-case ASCII
- * without the accent.  Ranges not listed (×, ÷, symbols) are kept as
- * they are. */
-static const struct fold_range {
-	uint16_t	 lo, hi;
-	const char	*ascii;
-} folds[] = {
-	{ 0x00aa, 0x00aa, "a" }, { 0x00b5, 0x00b5, "m" },
-	{ 0x00ba, 0x00ba, "o" },
-	{ 0x00c0, 0x00c5, "a" }, { 0x00c6, 0x00c6, "ae" },
-	{ 0x00c7, 0x00c7, "c" }, { 0x00c8, 0x00cb, "e" },
-	{ 0x00cc, 0x00cf, "i" }, { 0x00d0, 0x00d0, "d" },
-	{ 0x00d1, 0x00d1, "n" }, { 0x00d2, 0x00d6, "o" },
-	{ 0x00d8, 0x00d8, "o" }, { 0x00d9, 0x00dc, "u" },
-	{ 0x00dd, 0x00dd, "y" }, { 0x00de, 0x00de, "th" },
-	{ 0x00df, 0x00df, "ss" },
-	{ 0x00e0, 0x00e5, "a" }, { 0x00e6, 0x00e6, "ae" },
-	{ 0x00e7, 0x00e7, "c" }, { 0x00e8, 0x00eb, "e" },
-	{ 0x00ec, 0x00ef, "i" }, { 0x00f0, 0x00f0, "d" },
-	{ 0x00f1, 0x00f1, "n" }, { 0x00f2, 0x00f6, "o" },
-	{ 0x00f8, 0x00f8, "o" }, { 0x00f9, 0x00fc, "u" },
-	{ 0x00fd, 0x00fd, "y" }, { 0x00fe, 0x00fe, "th" },
-	{ 0x00ff, 0x00ff, "y" },
-	{ 0x0100, 0x0105, "a" }, { 0x0106, 0x010d, "c" },
-	{ 0x010e, 0x0111, "d" }, { 0x0112, 0x011b, "e" },
-	{ 0x011c, 0x0123, "g" }, { 0x0124, 0x0127, "h" },
-	{ 0x0128, 0x0131, "i" }, { 0x0132, 0x0133, "ij" },
-	{ 0x0134, 0x0135, "j" }, { 0x0136, 0x0138, "k" },
-	{ 0x0139, 0x0142, "l" }, { 0x0143, 0x014b, "n" },
-	{ 0x014c, 0x0151, "o" }, { 0x0152, 0x0153, "oe" },
-	{ 0x0154, 0x0159, "r" }, { 0x015a, 0x0161, "s" },
-	{ 0x0162, 0x0167, "t" }, { 0x0168, 0x0173, "u" },
-	{ 0x0174, 0x0175, "w" }, { 0x0176, 0x0178, "y" },
-	{ 0x0179, 0x017e, "z" }, { 0x017f, 0x017f, "s" },
-};
 
 /*
  * Decodes one code point of s[0..n) into *cp; returns its length in
@@ -149,65 +116,38 @@ classify(uint32_t cp)
 	return (cp & 1) ? CC_LOWER : CC_UPPER;
 }
 
-/* Returns the ASCII folding of a letter of U+00AA..U+017F, or NULL when
- * cp folds to itself. */
-static const char *
-fold_cp(uint32_t cp)
-{
-	size_t lo = 0, hi = sizeof(folds) / sizeof(folds[0]), mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (cp < folds[mid].lo)
-			hi = mid;
-		else if (cp > folds[mid].hi)
-			lo = mid + 1;
-		else
-			return folds[mid].ascii;
-	}
-	return NULL;
-}
+/* How passwords and personal strings are compared: lower case without
+ * accents (É and é give e, Œ gives oe), combining accents dropped (text
+ * typed decomposed), µ read as m; everything else kept. */
+#define PW_FOLD	(TEXTFOLD_LOWER | TEXTFOLD_STRIP_ACCENTS | \
+	TEXTFOLD_COMBINING | TEXTFOLD_MICRO)
 
 /*
- * Folds the valid UTF-8 string s (at most max code points read) into out
- * (FOLD_MAX(max) bytes): letters lower-cased without their accent (É and é
- * give e, Œ gives oe), combining accents U+0300..U+036F dropped (text
- * typed decomposed), everything else kept.  Returns the number of code
- * points written, or -1 when s is not valid UTF-8.
+ * Folds the first max code points (at most PERSONAL_MAX_CHARS) of s into
+ * out (FOLD_MAX(max) bytes) with PW_FOLD.  Returns the number of code
+ * points written, or -1 when those code points are not valid UTF-8.
  */
 static int
 fold(const char *s, size_t max, char *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strnlen(s, max * 4), i = 0, o = 0, len, flen, chars = 0;
-	size_t read = 0;
-	const char *f;
+	char head[FOLD_MAX(PERSONAL_MAX_CHARS)];
+	size_t n = strnlen(s, max * 4), i = 0, read = 0, len, chars;
 	uint32_t cp;
 
+	if (max > PERSONAL_MAX_CHARS)
+		return -1;
 	while (i < n && read < max) {
 		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
 			return -1;
 		read++;
-		if (cp >= 0x300 && cp <= 0x36f) {
-			i += len;
-			continue;
-		}
-		if (cp >= 'A' && cp <= 'Z') {
-			out[o++] = (char)(cp - 'A' + 'a');
-			chars++;
-		} else if ((f = fold_cp(cp)) != NULL) {
-			flen = strlen(f);
-			memcpy(out + o, f, flen);
-			o += flen;
-			chars += flen;
-		} else {
-			memcpy(out + o, s + i, len);
-			o += len;
-			chars++;
-		}
 		i += len;
 	}
-	out[o] = '\0';
+	memcpy(head, s, i);
+	head[i] = '\0';
+	if ((chars = textfold(head, out, FOLD_MAX(max), PW_FOLD)) ==
+	    TEXTFOLD_ERROR)
+		return -1;
 	return (int)chars;
 }
 

@@ -15,6 +15,7 @@
 #include "db.h"
 #include "http.h"
 #include "portal.h"
+#include "roles.h"
 #include "valid.h"
 
 enum {
@@ -175,97 +176,7 @@ static const char *const admin_sql[ADM__MAX] = {
 #define AUDIT_PER_PAGE	100
 #define ID_MAX		9007199254740991LL	/* 2^53 - 1: safe everywhere */
 
-/* ---- roles and their scopes ---- */
-
-/* Which scope each role is granted with (DESIGN.md §4): the one table the
- * grant form, its checks and the pages read. */
-static const struct role_rule {
-	const char	*role;
-	const char	*label;
-	const char	*scope_type;	/* the only scope type allowed */
-} role_rules[] = {
-	{ "admin",	   "Administrateur",		"none" },
-	{ "support",	   "Centre de services",	"none" },
-	{ "pro",	   "Professionnel",		"none" },
-	{ "cpts_manager",  "Gestionnaire de CPTS",	"cpts" },
-	{ "alert_manager", "Gestionnaire d'alertes",	"territory" },
-	{ "ars_verifier",  "Vérificateur ARS",		"region" },
-	{ "ans_verifier",  "Vérificateur ANS",		"none" },
-	{ "referent",	   "Référent de structure",	"establishment" },
-};
-#define NROLES	(sizeof(role_rules) / sizeof(role_rules[0]))
-
-static const struct scope_kind {
-	const char	*type;
-	const char	*label;		/* "CPTS n° 12" */
-	const char	*id_label;	/* "Numéro de la CPTS" */
-} scope_kinds[] = {
-	{ "none",	   "Aucune",	     NULL },
-	{ "cpts",	   "CPTS",	     "le numéro de la CPTS" },
-	{ "territory",	   "Territoire",     "le numéro du territoire" },
-	{ "region",	   "Région",	     "le numéro de la région" },
-	{ "establishment", "Établissement",  "le numéro de l'établissement" },
-};
-#define NSCOPES	(sizeof(scope_kinds) / sizeof(scope_kinds[0]))
-
-static const struct role_rule *
-role_find(const char *role)
-{
-	size_t i;
-
-	for (i = 0; role != NULL && i < NROLES; i++)
-		if (strcmp(role_rules[i].role, role) == 0)
-			return &role_rules[i];
-	return NULL;
-}
-
-static const struct scope_kind *
-scope_find(const char *type)
-{
-	size_t i;
-
-	for (i = 0; type != NULL && i < NSCOPES; i++)
-		if (strcmp(scope_kinds[i].type, type) == 0)
-			return &scope_kinds[i];
-	return NULL;
-}
-
-static const char *
-role_label(const char *role)
-{
-	const struct role_rule *rr = role_find(role);
-
-	return rr != NULL ? rr->label : role;
-}
-
-/* Returns NULL when role may be held with this scope (scope_id 0 for
- * none, positive otherwise), else the French reason. */
-static const char *
-role_scope_check(struct req *r, const char *role, const char *scope_type,
-    long long scope_id)
-{
-	const struct role_rule *rr = role_find(role);
-	const struct scope_kind *sk = scope_find(scope_type), *need;
-
-	if (rr == NULL)
-		return "Choisissez un rôle de la liste.";
-	if (sk == NULL)
-		return "Choisissez une portée de la liste.";
-	if (strcmp(rr->scope_type, scope_type) != 0) {
-		if (strcmp(rr->scope_type, "none") == 0)
-			return arena_printf(&r->arena, "Le rôle « %s » ne prend pas "
-			    "de portée : choisissez « Aucune ».", rr->label);
-		need = scope_find(rr->scope_type);
-		return arena_printf(&r->arena, "Le rôle « %s » s'attribue avec la "
-		    "portée « %s ».", rr->label, need->label);
-	}
-	if (strcmp(scope_type, "none") == 0 && scope_id != 0)
-		return "Ce rôle ne prend pas de portée : laissez le numéro vide.";
-	if (strcmp(scope_type, "none") != 0 && scope_id <= 0)
-		return arena_printf(&r->arena, "Indiquez %s (un nombre entier "
-		    "positif).", sk->id_label);
-	return NULL;
-}
+/* ---- roles and their scopes (the table is fcgi/lib/roles.c) ---- */
 
 static const char *
 scope_text(struct req *r, const char *type, long long id)
@@ -393,21 +304,6 @@ ascii_code(const char *s, size_t min, size_t max, const char *extra)
 		return false;
 	}
 	return true;
-}
-
-/* NULL when s is valid text of min..max characters; the validator's
- * reason for bad characters; else the field's own sentence on length. */
-static const char *
-text_err(const char *s, long long min, long long max, bool multiline,
-    const char *length_msg)
-{
-	valid_fn check = multiline ? valid_multiline : valid_text;
-
-	if (check(s, min, max) == NULL)
-		return NULL;
-	if (check(s, 0, 0x7fffffff) != NULL)
-		return check(s, 0, 0x7fffffff);
-	return length_msg;
 }
 
 static bool
@@ -735,7 +631,7 @@ user_page(struct req *r, long long uid, int status, const struct grant_form *g,
 	tdict_bool(ctx, "no_roles", roles.nrows == 0);
 
 	l = tdict_list(ctx, "role_options");
-	for (i = 0; i < NROLES; i++) {
+	for (i = 0; i < ROLE_COUNT; i++) {
 		struct tdict *o = tlist_add(l);
 
 		tdict_str(o, "value", role_rules[i].role);
@@ -744,7 +640,7 @@ user_page(struct req *r, long long uid, int status, const struct grant_form *g,
 		tdict_bool(o, "selected", strcmp(role, role_rules[i].role) == 0);
 	}
 	l = tdict_list(ctx, "scope_options");
-	for (i = 0; i < NSCOPES; i++) {
+	for (i = 0; i < SCOPE_COUNT; i++) {
 		struct tdict *o = tlist_add(l);
 
 		tdict_str(o, "value", scope_kinds[i].type);
@@ -788,8 +684,9 @@ admin_role_grant(struct req *r)
 {
 	long long uid = path_id(r), scope_id = 0;
 	struct grant_form g = { .fe = { .n = 0 } };
-	const char *login = NULL, *why, *spec;
-	const struct role_rule *rr;
+	const char *login = NULL, *spec;
+	char why[ROLE_MSG_MAX];
+	enum role_fault fault;
 
 	if (uid == 0)
 		return http_error(r, 404, "Cet utilisateur n'existe pas.");
@@ -804,7 +701,7 @@ admin_role_grant(struct req *r)
 	g.role = form_trim(r, "role");
 	g.scope = form_trim(r, "portee");
 	g.scope_id = form_trim(r, "portee_id");
-	if ((rr = role_find(g.role)) == NULL)
+	if (role_find(g.role) == NULL)
 		ferr_add(&g.fe, "role", "Choisissez un rôle de la liste.");
 	if (scope_find(g.scope) == NULL)
 		ferr_add(&g.fe, "portee", "Choisissez une portée de la liste.");
@@ -812,11 +709,11 @@ admin_role_grant(struct req *r)
 	    &scope_id) != 0)
 		ferr_add(&g.fe, "portee_id", "Le numéro de la portée est un "
 		    "nombre entier positif.");
-	if (g.fe.n == 0 && (why = role_scope_check(r, g.role, g.scope,
-	    scope_id)) != NULL)
+	if (g.fe.n == 0 && (fault = role_scope_check(g.role, g.scope, scope_id,
+	    why)) != ROLE_OK)
 		/* The scope itself or its number is what to change. */
-		ferr_add(&g.fe, strcmp(rr->scope_type, g.scope) != 0 ? "portee" :
-		    "portee_id", why);
+		ferr_add(&g.fe, fault == ROLE_FAULT_SCOPE_ID ? "portee_id" :
+		    "portee", arena_strdup(&r->arena, why));
 	if (g.fe.n > 0)
 		return user_page(r, uid, 422, &g, NULL);
 
@@ -933,16 +830,7 @@ static const char *const level_labels[] = {
 
 struct app_form {
 	long long	 id;		/* 0 while creating */
-	const char	*code;
-	const char	*name;
-	const char	*description;
-	const char	*url;
-	const char	*icon;
-	const char	*level;
-	const char	*position;
-	const char	*cgu;		/* "" or a cgu_document id */
-	bool		 enabled;
-	bool		 roles[NROLES];
+	struct appdef	 d;
 	struct ferrs	 fe;
 };
 
@@ -958,33 +846,33 @@ app_form_page(struct req *r, int status, const struct app_form *f)
 	    &docs) != DB_OK)
 		return -1;
 	ctx = admin_ctx(r, f->id ? arena_printf(&r->arena, "Application « %s »",
-	    f->code) : "Nouvelle application", "apps");
+	    f->d.code) : "Nouvelle application", "apps");
 	tdict_bool(ctx, "creating", f->id == 0);
 	tdict_str(ctx, "action", f->id ? arena_printf(&r->arena,
 	    "/admin/applications/%lld", f->id) : "/admin/applications/nouvelle");
-	tdict_str(ctx, "code", f->code);
-	tdict_str(ctx, "name", f->name);
-	tdict_str(ctx, "description", f->description);
-	tdict_str(ctx, "url", f->url);
-	tdict_str(ctx, "icon", f->icon);
-	tdict_str(ctx, "position", f->position);
-	tdict_bool(ctx, "enabled", f->enabled);
+	tdict_str(ctx, "code", f->d.code);
+	tdict_str(ctx, "name", f->d.name);
+	tdict_str(ctx, "description", f->d.description);
+	tdict_str(ctx, "url", f->d.url);
+	tdict_str(ctx, "icon", f->d.icon);
+	tdict_str(ctx, "position", f->d.position);
+	tdict_bool(ctx, "enabled", f->d.enabled);
 	l = tdict_list(ctx, "levels");
 	for (i = 1; i <= 3; i++) {
 		struct tdict *o = tlist_add(l);
 
 		tdict_int(o, "value", (long long)i);
 		tdict_str(o, "label", level_labels[i]);
-		tdict_bool(o, "selected", f->level[0] == (char)('0' + i) &&
-		    f->level[1] == '\0');
+		tdict_bool(o, "selected", f->d.level[0] == (char)('0' + i) &&
+		    f->d.level[1] == '\0');
 	}
 	l = tdict_list(ctx, "roles");
-	for (i = 0; i < NROLES; i++) {
+	for (i = 0; i < ROLE_COUNT; i++) {
 		struct tdict *o = tlist_add(l);
 
 		tdict_str(o, "value", role_rules[i].role);
 		tdict_str(o, "label", role_rules[i].label);
-		tdict_bool(o, "checked", f->roles[i]);
+		tdict_bool(o, "checked", f->d.roles[i]);
 	}
 	l = tdict_list(ctx, "cgu_options");
 	for (i = 0; i < docs.nrows; i++) {
@@ -993,9 +881,10 @@ app_form_page(struct req *r, int status, const struct app_form *f)
 		tdict_str(o, "value", db_cell(&docs, i, 0));
 		tdict_str(o, "code", db_cell(&docs, i, 1));
 		tdict_str(o, "label", db_cell(&docs, i, 2));
-		tdict_bool(o, "selected", strcmp(f->cgu, db_cell(&docs, i, 0)) == 0);
+		tdict_bool(o, "selected",
+		    strcmp(f->d.cgu, db_cell(&docs, i, 0)) == 0);
 	}
-	tdict_bool(ctx, "no_cgu", *f->cgu == '\0');
+	tdict_bool(ctx, "no_cgu", *f->d.cgu == '\0');
 	ferrs_ctx(r, ctx, &f->fe);
 	return http_render(r, status, "portal/admin_app_form", ctx);
 }
@@ -1003,9 +892,9 @@ app_form_page(struct req *r, int status, const struct app_form *f)
 static int
 admin_app_new(struct req *r)
 {
-	struct app_form f = { .code = "", .name = "", .description = "",
+	struct app_form f = { .d = { .code = "", .name = "", .description = "",
 	    .url = "/", .icon = "app", .level = "1", .position = "100",
-	    .cgu = "", .enabled = true };
+	    .cgu = "", .enabled = true } };
 
 	return app_form_page(r, 200, &f);
 }
@@ -1026,19 +915,19 @@ app_load(struct req *r, long long id, struct app_form *f)
 	    DB_PARAMS(DBP_INT(id)), &roles)) != DB_OK)
 		return rc;
 	f->id = id;
-	f->code = db_cell(&a, 0, 1);
-	f->name = db_cell(&a, 0, 2);
-	f->description = db_cell(&a, 0, 3);
-	f->url = db_cell(&a, 0, 4);
-	f->icon = db_cell(&a, 0, 5);
-	f->level = db_cell(&a, 0, 6);
-	f->position = db_cell(&a, 0, 7);
-	f->enabled = db_cell_int(&a, 0, 8) != 0;
-	f->cgu = db_cell_int(&a, 0, 9) != 0 ? db_cell(&a, 0, 9) : "";
+	f->d.code = db_cell(&a, 0, 1);
+	f->d.name = db_cell(&a, 0, 2);
+	f->d.description = db_cell(&a, 0, 3);
+	f->d.url = db_cell(&a, 0, 4);
+	f->d.icon = db_cell(&a, 0, 5);
+	f->d.level = db_cell(&a, 0, 6);
+	f->d.position = db_cell(&a, 0, 7);
+	f->d.enabled = db_cell_int(&a, 0, 8) != 0;
+	f->d.cgu = db_cell_int(&a, 0, 9) != 0 ? db_cell(&a, 0, 9) : "";
 	for (i = 0; i < roles.nrows; i++)
-		for (k = 0; k < NROLES; k++)
+		for (k = 0; k < ROLE_COUNT; k++)
 			if (strcmp(db_cell(&roles, i, 0), role_rules[k].role) == 0)
-				f->roles[k] = true;
+				f->d.roles[k] = true;
 	return DB_OK;
 }
 
@@ -1060,74 +949,47 @@ admin_app_edit(struct req *r)
 	}
 }
 
-/* A tile links inside the suite: "/annuaire/", never "https://x" nor
- * "//x" (http_local_path refuses those), nor blanks or quotes. */
-static const char *
-valid_local_url(const char *s)
-{
-	static const char msg[] = "Indiquez une adresse locale qui commence par "
-	    "« / », par exemple /annuaire/ (une adresse d'un autre site n'est "
-	    "pas acceptée).";
-
-	if (valid_text(s, 1, 200) != NULL || !http_local_path(s) ||
-	    strpbrk(s, " \"'<>`") != NULL)
-		return msg;
-	return NULL;
-}
-
 /* Reads and checks the posted form into f (f->id and, when editing,
- * f->code already set). */
+ * f->d.code already set); the checks are roles.c's, shared with
+ * parvis-admin. */
 static void
 app_form_read(struct req *r, struct app_form *f)
 {
-	long long n;
-	size_t i, k;
+	/* The form's names of the fields of enum appdef_field. */
+	static const char *const names[APPDEF_NFIELDS] = {
+		[APPDEF_CODE] = "code", [APPDEF_NAME] = "nom",
+		[APPDEF_DESCRIPTION] = "description", [APPDEF_URL] = "url",
+		[APPDEF_ICON] = "icone", [APPDEF_LEVEL] = "niveau",
+		[APPDEF_POSITION] = "position", [APPDEF_CGU] = "cgu",
+	};
+	struct appdef_error errs[APPDEF_NFIELDS];
+	size_t i, k, n;
 	bool unknown = false;
 
-	if (f->id == 0) {
-		f->code = form_trim(r, "code");
-		if (!ascii_code(f->code, 2, 32, "_"))
-			ferr_add(&f->fe, "code", "Le code compte 2 à 32 caractères : "
-			    "lettres minuscules sans accent, chiffres et « _ ».");
-	}
-	f->name = form_trim(r, "nom");
-	f->description = form_trim(r, "description");
-	f->url = form_trim(r, "url");
-	f->icon = form_trim(r, "icone");
-	f->level = form_trim(r, "niveau");
-	f->position = form_trim(r, "position");
-	f->cgu = form_trim(r, "cgu");
-	f->enabled = http_form(r, "active") != NULL;
-	ferr_add(&f->fe, "nom", text_err(f->name, 2, 100, false,
-	    "Le nom compte 2 à 100 caractères."));
-	ferr_add(&f->fe, "description", text_err(f->description, 1, 500, false,
-	    "Décrivez l'application en une phrase (500 caractères au plus)."));
-	ferr_add(&f->fe, "url", valid_local_url(f->url));
-	if (*f->icon == '\0')
-		f->icon = "app";
-	if (!ascii_code(f->icon, 1, 64, "_-"))
-		ferr_add(&f->fe, "icone", "Le code d'icône compte au plus 64 "
-		    "caractères : lettres minuscules sans accent, chiffres, « _ » "
-		    "et « - ».");
-	if (valid_parse_ll(f->level, 1, 3, &n) != 0)
-		ferr_add(&f->fe, "niveau", "Choisissez le niveau d'authentification "
-		    "demandé (1 à 3).");
-	if (valid_parse_ll(f->position, 0, 100000, &n) != 0)
-		ferr_add(&f->fe, "position", "La position est un nombre entier de "
-		    "0 à 100000.");
-	if (*f->cgu != '\0' && valid_parse_ll(f->cgu, 1, ID_MAX, &n) != 0)
-		ferr_add(&f->fe, "cgu", "Choisissez un document de la liste.");
-	memset(f->roles, 0, sizeof(f->roles));
+	if (f->id == 0)
+		f->d.code = form_trim(r, "code");
+	f->d.name = form_trim(r, "nom");
+	f->d.description = form_trim(r, "description");
+	f->d.url = form_trim(r, "url");
+	f->d.icon = form_trim(r, "icone");
+	f->d.level = form_trim(r, "niveau");
+	f->d.position = form_trim(r, "position");
+	f->d.cgu = form_trim(r, "cgu");
+	f->d.enabled = http_form(r, "active") != NULL;
+	n = appdef_check(&f->d, f->id == 0, errs);
+	for (i = 0; i < n; i++)
+		ferr_add(&f->fe, names[errs[i].field], errs[i].msg);
+	memset(f->d.roles, 0, sizeof(f->d.roles));
 	for (i = 0; i < r->form.n; i++) {
 		if (strcmp(r->form.v[i].name, "roles") != 0)
 			continue;
-		for (k = 0; k < NROLES; k++)
+		for (k = 0; k < ROLE_COUNT; k++)
 			if (strcmp(r->form.v[i].value, role_rules[k].role) == 0)
 				break;
-		if (k == NROLES)
+		if (k == ROLE_COUNT)
 			unknown = true;
 		else
-			f->roles[k] = true;
+			f->d.roles[k] = true;
 	}
 	if (unknown)
 		ferr_add(&f->fe, "roles", "Cochez des rôles de la liste.");
@@ -1139,17 +1001,8 @@ app_audit_detail(struct req *r, const struct app_form *f)
 {
 	struct buf b = BUF_INIT;
 	const char *out;
-	size_t k;
-	bool first = true;
 
-	buf_printf(&b, "nom=%s url=%s niveau=%s position=%s active=%d cgu=%s roles=",
-	    f->name, f->url, f->level, f->position, f->enabled ? 1 : 0,
-	    *f->cgu ? f->cgu : "-");
-	for (k = 0; k < NROLES; k++)
-		if (f->roles[k]) {
-			buf_printf(&b, "%s%s", first ? "" : ",", role_rules[k].role);
-			first = false;
-		}
+	appdef_audit_detail(&b, &f->d);
 	out = arena_strdup(&r->arena, buf_str(&b));
 	buf_free(&b);
 	return out;
@@ -1161,31 +1014,29 @@ static int
 app_save(struct req *r, struct app_form *f)
 {
 	struct db *db = r->app->db;
-	long long level = 1, position = 0, cgu = 0, id = f->id;
+	long long id = f->id;
 	enum db_rc rc;
 	size_t k;
 
 	app_form_read(r, f);
 	if (f->fe.n > 0)
 		return app_form_page(r, 422, f);
-	(void)valid_parse_ll(f->level, 1, 3, &level);
-	(void)valid_parse_ll(f->position, 0, 100000, &position);
-	if (*f->cgu != '\0')
-		(void)valid_parse_ll(f->cgu, 1, ID_MAX, &cgu);
 	if (db_begin(db) != DB_OK)
 		return -1;
 	if (id == 0)
-		rc = db_exec(db, Q(ADM_APP_INSERT), DB_PARAMS(DBP_STR(f->code),
-		    DBP_STR(f->name), DBP_STR(f->description), DBP_STR(f->url),
-		    DBP_STR(f->icon), DBP_INT(level), DBP_INT(position),
-		    DBP_ID(cgu), DBP_INT(f->enabled), DBP_INT(r->session->user_id)),
-		    NULL);
+		rc = db_exec(db, Q(ADM_APP_INSERT), DB_PARAMS(
+		    DBP_STR(f->d.code), DBP_STR(f->d.name),
+		    DBP_STR(f->d.description), DBP_STR(f->d.url),
+		    DBP_STR(f->d.icon), DBP_INT(f->d.level_n),
+		    DBP_INT(f->d.position_n), DBP_ID(f->d.cgu_id),
+		    DBP_INT(f->d.enabled), DBP_INT(r->session->user_id)), NULL);
 	else
-		rc = db_exec(db, Q(ADM_APP_UPDATE), DB_PARAMS(DBP_STR(f->name),
-		    DBP_STR(f->description), DBP_STR(f->url), DBP_STR(f->icon),
-		    DBP_INT(level), DBP_INT(position), DBP_ID(cgu),
-		    DBP_INT(f->enabled), DBP_INT(r->session->user_id), DBP_INT(id)),
-		    NULL);
+		rc = db_exec(db, Q(ADM_APP_UPDATE), DB_PARAMS(
+		    DBP_STR(f->d.name), DBP_STR(f->d.description),
+		    DBP_STR(f->d.url), DBP_STR(f->d.icon),
+		    DBP_INT(f->d.level_n), DBP_INT(f->d.position_n),
+		    DBP_ID(f->d.cgu_id), DBP_INT(f->d.enabled),
+		    DBP_INT(r->session->user_id), DBP_INT(id)), NULL);
 	switch (rc) {
 	case DB_OK:
 		break;
@@ -1205,13 +1056,13 @@ app_save(struct req *r, struct app_form *f)
 		id = (long long)db_insert_id(db);
 	if (db_exec(db, Q(ADM_APP_ROLES_CLEAR), DB_PARAMS(DBP_INT(id)), NULL) != DB_OK)
 		return fail_rollback(r);
-	for (k = 0; k < NROLES; k++)
-		if (f->roles[k] && db_exec(db, Q(ADM_APP_ROLE_ADD), DB_PARAMS(
+	for (k = 0; k < ROLE_COUNT; k++)
+		if (f->d.roles[k] && db_exec(db, Q(ADM_APP_ROLE_ADD), DB_PARAMS(
 		    DBP_INT(id), DBP_STR(role_rules[k].role)), NULL) != DB_OK)
 			return fail_rollback(r);
 	if (audit(r, f->id == 0 ? "application.create" : "application.update",
-	    "application", f->code, 0, AUDIT_OK, app_audit_detail(r, f)) != DB_OK ||
-	    db_commit(db) != DB_OK)
+	    "application", f->d.code, 0, AUDIT_OK,
+	    app_audit_detail(r, f)) != DB_OK || db_commit(db) != DB_OK)
 		return fail_rollback(r);
 	return http_redirect(r, f->id == 0 ?
 	    "/admin/applications?ok=application-creee" :
@@ -1295,11 +1146,8 @@ admin_cgu_create(struct req *r)
 	const char *code = form_trim(r, "code"), *title = form_trim(r, "titre");
 	struct ferrs fe = { .n = 0 };
 
-	if (!ascii_code(code, 2, 32, "_"))
-		ferr_add(&fe, "code", "Le code compte 2 à 32 caractères : lettres "
-		    "minuscules sans accent, chiffres et « _ ».");
-	ferr_add(&fe, "titre", text_err(title, 2, 200, false,
-	    "Le titre compte 2 à 200 caractères."));
+	ferr_add(&fe, "code", cgudef_code_check(code));
+	ferr_add(&fe, "titre", cgudef_title_check(title));
 	if (fe.n > 0)
 		return cgu_list_page(r, 422, code, title, &fe);
 	if (db_begin(r->app->db) != DB_OK)
@@ -1399,51 +1247,15 @@ admin_cgu_doc(struct req *r)
 	}
 }
 
-/* "1", "1.1", "2.0.3": numbers separated by dots, 20 characters at most. */
-static bool
-version_label_ok(const char *s)
-{
-	size_t n = strlen(s), digits = 0, i;
-
-	if (n == 0 || n > 20)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9') {
-			digits++;
-			continue;
-		}
-		if (s[i] != '.' || digits == 0)
-			return false;
-		digits = 0;
-	}
-	return digits > 0;
-}
-
-/* The text as typed, with "\r\n" turned into "\n" and the blanks at its
- * ends removed. */
-static const char *
-body_normalise(struct req *r, const char *s)
-{
-	char *out, *w;
-
-	s = trim(r, s);
-	while (*s == '\n' || *s == '\r')
-		s++;
-	out = w = arena_strdup(&r->arena, s);
-	for (; *s != '\0'; s++)
-		if (!(s[0] == '\r' && s[1] == '\n'))
-			*w++ = *s;
-	*w = '\0';
-	return out;
-}
-
 static int
 admin_cgu_publish(struct req *r)
 {
 	struct db_result doc;
 	struct ferrs fe = { .n = 0 };
 	const char *version = form_trim(r, "version");
-	const char *body = body_normalise(r, http_form(r, "texte"));
+	const char *texte = http_form(r, "texte");
+	const char *body = cgudef_body_normalise(arena_strdup(&r->arena,
+	    texte != NULL ? texte : ""));
 	const char *code;
 	long long docid;
 
@@ -1457,12 +1269,8 @@ admin_cgu_publish(struct req *r)
 	}
 	docid = db_cell_int(&doc, 0, 0);
 	code = db_cell(&doc, 0, 1);
-	if (!version_label_ok(version))
-		ferr_add(&fe, "version", "Indiquez un numéro de version comme 1.1 "
-		    "ou 2.0 : des nombres séparés par des points (20 caractères au "
-		    "plus).");
-	ferr_add(&fe, "texte", text_err(body, 20, 100000, true,
-	    "Le texte compte 20 à 100 000 caractères."));
+	ferr_add(&fe, "version", cgudef_version_check(version));
+	ferr_add(&fe, "texte", cgudef_body_check(body));
 	if (fe.n > 0)
 		return cgu_doc_page(r, 422, &doc, version, body, &fe);
 	if (db_begin(r->app->db) != DB_OK)

@@ -13,13 +13,13 @@
 #include "audit.h"
 #include "config.h"
 #include "crypto.h"
-#include "form.h"
 #include "db.h"
 #include "http.h"
 #include "libsql.h"
 #include "log.h"
 #include "outbox.h"
 #include "password.h"
+#include "textfold.h"
 
 #define RESET_TTL		3600	/* seconds a link lives */
 #define RESET_PER_ACCOUNT	3	/* mails per account per hour */
@@ -186,99 +186,15 @@ reset_link_get(struct req *r)
 	return account_password_form(r, 200, NULL, &t, true);
 }
 
-/* What letters of U+00AA..U+017F fold to (as settings.c folds them). */
-static const struct {
-	unsigned	 lo, hi;
-	const char	*ascii;
-} answer_folds[] = {
-	{ 0x00aa, 0x00aa, "a" }, { 0x00ba, 0x00ba, "o" },
-	{ 0x00c0, 0x00c5, "a" }, { 0x00c6, 0x00c6, "ae" },
-	{ 0x00c7, 0x00c7, "c" }, { 0x00c8, 0x00cb, "e" },
-	{ 0x00cc, 0x00cf, "i" }, { 0x00d0, 0x00d0, "d" },
-	{ 0x00d1, 0x00d1, "n" }, { 0x00d2, 0x00d6, "o" },
-	{ 0x00d8, 0x00d8, "o" }, { 0x00d9, 0x00dc, "u" },
-	{ 0x00dd, 0x00dd, "y" }, { 0x00de, 0x00de, "th" },
-	{ 0x00df, 0x00df, "ss" },
-	{ 0x00e0, 0x00e5, "a" }, { 0x00e6, 0x00e6, "ae" },
-	{ 0x00e7, 0x00e7, "c" }, { 0x00e8, 0x00eb, "e" },
-	{ 0x00ec, 0x00ef, "i" }, { 0x00f0, 0x00f0, "d" },
-	{ 0x00f1, 0x00f1, "n" }, { 0x00f2, 0x00f6, "o" },
-	{ 0x00f8, 0x00f8, "o" }, { 0x00f9, 0x00fc, "u" },
-	{ 0x00fd, 0x00fd, "y" }, { 0x00fe, 0x00fe, "th" },
-	{ 0x00ff, 0x00ff, "y" },
-	{ 0x0100, 0x0105, "a" }, { 0x0106, 0x010d, "c" },
-	{ 0x010e, 0x0111, "d" }, { 0x0112, 0x011b, "e" },
-	{ 0x011c, 0x0123, "g" }, { 0x0124, 0x0127, "h" },
-	{ 0x0128, 0x0131, "i" }, { 0x0132, 0x0133, "ij" },
-	{ 0x0134, 0x0135, "j" }, { 0x0136, 0x0138, "k" },
-	{ 0x0139, 0x0142, "l" }, { 0x0143, 0x014b, "n" },
-	{ 0x014c, 0x0151, "o" }, { 0x0152, 0x0153, "oe" },
-	{ 0x0154, 0x0159, "r" }, { 0x015a, 0x0161, "s" },
-	{ 0x0162, 0x0167, "t" }, { 0x0168, 0x0173, "u" },
-	{ 0x0174, 0x0175, "w" }, { 0x0176, 0x0178, "y" },
-	{ 0x0179, 0x017e, "z" }, { 0x017f, 0x017f, "s" },
-};
-
-/*
- * The secret answer as settings.c hashes it, so that "Saint-Étienne" and
- * "  saint-etienne " match: blanks (tab, space, U+00A0, U+202F) trimmed
- * and runs made one space; A-Z lower-cased; Latin-1 and Latin Extended-A
- * letters folded (answer_folds); U+2019 made "'"; anything else kept.
- * Returns the result from the arena, or NULL for invalid UTF-8.
- */
+/* The answer as settings.c hashes it (secret_answer_normalise), from the
+ * arena; NULL for invalid UTF-8.  The result is never longer than s. */
 static const char *
 answer_normalise(struct req *r, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	struct buf b = BUF_INIT;
-	bool blank = false;
-	const char *out;
-	unsigned cp;
-	size_t n, i;
+	size_t n = strlen(s) + 1;
+	char *out = arena_alloc(&r->arena, n);
 
-	if (!utf8_valid(s, strlen(s)))
-		return NULL;
-	while (*p != '\0') {
-		if (p[0] < 0x80) {
-			cp = p[0];
-			n = 1;
-		} else if (p[0] < 0xe0) {
-			cp = ((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
-			n = 2;
-		} else if (p[0] < 0xf0) {
-			cp = ((unsigned)(p[0] & 0x0f) << 12) |
-			    ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-			n = 3;
-		} else {
-			cp = 0x10000;	/* beyond the folds: kept as it is */
-			n = 4;
-		}
-		if (cp == '\t' || cp == ' ' || cp == 0xa0 || cp == 0x202f) {
-			blank = b.len > 0;
-			p += n;
-			continue;
-		}
-		if (blank)
-			buf_putc(&b, ' ');
-		blank = false;
-		if (cp >= 'A' && cp <= 'Z')
-			buf_putc(&b, (char)(cp - 'A' + 'a'));
-		else if (cp == 0x2019)
-			buf_putc(&b, '\'');
-		else {
-			for (i = 0; i < sizeof(answer_folds) / sizeof(answer_folds[0]); i++)
-				if (cp >= answer_folds[i].lo && cp <= answer_folds[i].hi)
-					break;
-			if (i < sizeof(answer_folds) / sizeof(answer_folds[0]))
-				buf_puts(&b, answer_folds[i].ascii);
-			else
-				buf_append(&b, p, n);
-		}
-		p += n;
-	}
-	out = arena_strdup(&r->arena, buf_str(&b));
-	buf_free(&b);
-	return out;
+	return secret_answer_normalise(s, out, n) < 0 ? NULL : out;
 }
 
 /* Returns true when the answer matches: normalised as settings.c stores

@@ -13,7 +13,6 @@
  * whose ?ok= names one of the fixed messages of success_messages[].
  */
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +26,7 @@
 #include "portal.h"
 #include "pwpolicy.h"
 #include "session.h"
+#include "textfold.h"
 #include "valid.h"
 
 enum {
@@ -130,7 +130,7 @@ static const char *const settings_sql[SET__MAX] = {
 #define QUESTION_MAX	200
 #define ANSWER_MIN	3
 #define ANSWER_MAX	100
-/* A folded code point takes at most 4 bytes (one kept as it was). */
+/* The normalised answer is never longer in bytes than the answer. */
 #define ANSWER_BYTES	(ANSWER_MAX * 4 + 1)
 
 #define PARTNERS_MAX	20
@@ -200,139 +200,6 @@ static const struct {
 #define NPANELS	(sizeof(panels) / sizeof(panels[0]))
 
 /* ---- pure helpers ---- */
-
-/* Decodes one code point of valid UTF-8 at s into *cp; returns its length
- * in bytes, or 0 for an invalid sequence. */
-static size_t
-utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return *cp >= 0x80 ? 2 : 0;
-	}
-	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x0f) << 12) |
-		    ((uint32_t)(s[1] & 0x3f) << 6) | (s[2] & 0x3f);
-		return *cp >= 0x800 && (*cp < 0xd800 || *cp > 0xdfff) ? 3 : 0;
-	}
-	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 &&
-	    (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
-		*cp = ((uint32_t)(s[0] & 0x07) << 18) |
-		    ((uint32_t)(s[1] & 0x3f) << 12) |
-		    ((uint32_t)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-		return *cp >= 0x10000 && *cp <= 0x10ffff ? 4 : 0;
-	}
-	return 0;
-}
-
-/* What letters of U+00AA..U+017F fold to: lower-case ASCII without the
- * accent (œ gives "oe", ß "ss").  Code points not listed are kept. */
-static const struct {
-	uint16_t	 lo, hi;
-	const char	*ascii;
-} answer_folds[] = {
-	{ 0x00aa, 0x00aa, "a" }, { 0x00ba, 0x00ba, "o" },
-	{ 0x00c0, 0x00c5, "a" }, { 0x00c6, 0x00c6, "ae" },
-	{ 0x00c7, 0x00c7, "c" }, { 0x00c8, 0x00cb, "e" },
-	{ 0x00cc, 0x00cf, "i" }, { 0x00d0, 0x00d0, "d" },
-	{ 0x00d1, 0x00d1, "n" }, { 0x00d2, 0x00d6, "o" },
-	{ 0x00d8, 0x00d8, "o" }, { 0x00d9, 0x00dc, "u" },
-	{ 0x00dd, 0x00dd, "y" }, { 0x00de, 0x00de, "th" },
-	{ 0x00df, 0x00df, "ss" },
-	{ 0x00e0, 0x00e5, "a" }, { 0x00e6, 0x00e6, "ae" },
-	{ 0x00e7, 0x00e7, "c" }, { 0x00e8, 0x00eb, "e" },
-	{ 0x00ec, 0x00ef, "i" }, { 0x00f0, 0x00f0, "d" },
-	{ 0x00f1, 0x00f1, "n" }, { 0x00f2, 0x00f6, "o" },
-	{ 0x00f8, 0x00f8, "o" }, { 0x00f9, 0x00fc, "u" },
-	{ 0x00fd, 0x00fd, "y" }, { 0x00fe, 0x00fe, "th" },
-	{ 0x00ff, 0x00ff, "y" },
-	{ 0x0100, 0x0105, "a" }, { 0x0106, 0x010d, "c" },
-	{ 0x010e, 0x0111, "d" }, { 0x0112, 0x011b, "e" },
-	{ 0x011c, 0x0123, "g" }, { 0x0124, 0x0127, "h" },
-	{ 0x0128, 0x0131, "i" }, { 0x0132, 0x0133, "ij" },
-	{ 0x0134, 0x0135, "j" }, { 0x0136, 0x0138, "k" },
-	{ 0x0139, 0x0142, "l" }, { 0x0143, 0x014b, "n" },
-	{ 0x014c, 0x0151, "o" }, { 0x0152, 0x0153, "oe" },
-	{ 0x0154, 0x0159, "r" }, { 0x015a, 0x0161, "s" },
-	{ 0x0162, 0x0167, "t" }, { 0x0168, 0x0173, "u" },
-	{ 0x0174, 0x0175, "w" }, { 0x0176, 0x0178, "y" },
-	{ 0x0179, 0x017e, "z" }, { 0x017f, 0x017f, "s" },
-};
-
-/*
- * The secret answer as it is hashed and compared, so that "Saint-Étienne"
- * and "  saint-etienne " match:
- *   1. tab, space, no-break spaces (U+00A0, U+202F) are blanks: blanks at
- *      both ends are dropped, a run of blanks inside becomes one space;
- *   2. A-Z become a-z;
- *   3. letters of Latin-1 and Latin Extended-A lose their accent and case
- *      (é, É -> e; ç -> c; œ -> oe; ß -> ss; see answer_folds);
- *   4. the typographic apostrophe (U+2019) becomes "'";
- *   5. every other character is kept as it is.
- * Writes the result into out (outlen >= ANSWER_BYTES for an answer of at
- * most ANSWER_MAX code points) and returns its length in code points, or
- * -1 when s is not valid UTF-8 or the result does not fit.
- */
-static long
-answer_normalise(const char *s, char *out, size_t outlen)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, len, i;
-	bool blank = false;
-	long chars = 0;
-	uint32_t cp;
-
-	if (outlen == 0)
-		return -1;
-	while (*p != '\0') {
-		char one[5];
-		const char *add = one;
-		size_t addlen;
-
-		if ((len = utf8_next(p, &cp)) == 0)
-			return -1;
-		if (cp == '\t' || cp == ' ' || cp == 0xa0 || cp == 0x202f) {
-			blank = o > 0;
-			p += len;
-			continue;
-		}
-		if (cp >= 'A' && cp <= 'Z') {
-			one[0] = (char)(cp - 'A' + 'a');
-			addlen = 1;
-		} else if (cp == 0x2019) {
-			one[0] = '\'';
-			addlen = 1;
-		} else {
-			memcpy(one, p, len);
-			addlen = len;
-			for (i = 0; i < sizeof(answer_folds) / sizeof(answer_folds[0]); i++)
-				if (cp >= answer_folds[i].lo && cp <= answer_folds[i].hi) {
-					add = answer_folds[i].ascii;
-					addlen = strlen(add);
-					break;
-				}
-		}
-		if (o + (blank ? 1 : 0) + addlen >= outlen)
-			return -1;
-		if (blank) {
-			out[o++] = ' ';
-			chars++;
-			blank = false;
-		}
-		memcpy(out + o, add, addlen);
-		o += addlen;
-		/* A fold of several letters counts as that many. */
-		chars += add == one ? 1 : (long)addlen;
-		p += len;
-	}
-	out[o] = '\0';
-	return chars;
-}
 
 /* Returns true when needle (non-empty) occurs in haystack. */
 static bool
@@ -1151,11 +1018,11 @@ secret_post(struct req *r)
 	else if ((why = valid_text(answer, 1, ANSWER_MAX * 4)) != NULL)
 		error_add(&e, "reponse", why);
 	else if (valid_text(answer, ANSWER_MIN, ANSWER_MAX) != NULL ||
-	    answer_normalise(answer, norm, sizeof(norm)) < ANSWER_MIN)
+	    secret_answer_normalise(answer, norm, sizeof(norm)) < ANSWER_MIN)
 		error_add(&e, "reponse", arena_printf(&r->arena, "La réponse doit "
 		    "compter de %d à %d caractères.", ANSWER_MIN, ANSWER_MAX));
 	else if (valid_text(question, QUESTION_MIN, QUESTION_MAX) == NULL &&
-	    answer_normalise(question, qnorm, sizeof(qnorm)) >= 0 &&
+	    secret_answer_normalise(question, qnorm, sizeof(qnorm)) >= 0 &&
 	    contains(qnorm, norm))
 		error_add(&e, "reponse", "La réponse ne doit pas figurer dans la "
 		    "question.");

@@ -1,15 +1,24 @@
 /*
  * parvis-admin: the command line of the suite.  Applies migrations,
- * creates users and grants roles, fills demo data, purges what is expired.
+ * creates users and grants roles, manages the applications (tiles) and the
+ * terms of use as the administration pages do, fills demo data, purges
+ * what is expired.
+ *
+ * A role grant is checked against the same table as the pages
+ * (fcgi/lib/roles.c), and so are an application's fields and a CGU
+ * version.  Each change runs in one transaction with its audit row
+ * (audit_cli), named as the pages name theirs.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -20,6 +29,7 @@
 #include "db.h"
 #include "log.h"
 #include "password.h"
+#include "roles.h"
 #include "valid.h"
 
 enum admin_stmt {
@@ -28,9 +38,19 @@ enum admin_stmt {
 	ASQL_MIGRATION_RECORD,
 	ASQL_USER_INSERT,
 	ASQL_USER_BY_LOGIN,
+	ASQL_USER_LOGIN,
 	ASQL_ROLE_GRANT,
 	ASQL_ROLE_REVOKE,
 	ASQL_SESSIONS_PURGE,
+	ASQL_APP_BY_CODE,
+	ASQL_APP_ROLES,
+	ASQL_APP_INSERT,
+	ASQL_APP_UPDATE,
+	ASQL_APP_ROLES_CLEAR,
+	ASQL_APP_ROLE_ADD,
+	ASQL_CGU_DOC_BY_CODE,
+	ASQL_CGU_DOC_INSERT,
+	ASQL_CGU_PUBLISH,
 	ASQL__MAX
 };
 
@@ -50,6 +70,8 @@ static const char *const admin_sql[ASQL__MAX] = {
 	    " VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, UTC_TIMESTAMP())",
 	[ASQL_USER_BY_LOGIN] =
 	    "SELECT id FROM app_user WHERE login = ?",
+	[ASQL_USER_LOGIN] =
+	    "SELECT login FROM app_user WHERE id = ?",
 	[ASQL_ROLE_GRANT] =
 	    "INSERT IGNORE INTO user_role (user_id, role, scope_type, scope_id)"
 	    " VALUES (?, ?, ?, ?)",
@@ -59,6 +81,37 @@ static const char *const admin_sql[ASQL__MAX] = {
 	[ASQL_SESSIONS_PURGE] =
 	    "DELETE FROM session WHERE last_seen_at < UTC_TIMESTAMP() - INTERVAL ? SECOND"
 	    " OR created_at < UTC_TIMESTAMP() - INTERVAL ? SECOND",
+	/* The applications and CGU as the admin pages change them
+	 * (fcgi/portal/admin_pages.c); updated_by and published_by stay
+	 * NULL: no user, the audit row says "cli". */
+	[ASQL_APP_BY_CODE] =
+	    "SELECT id, code, name, description, url, icon, required_level,"
+	    " position, enabled, COALESCE(cgu_document_id, 0)"
+	    " FROM application WHERE code = ? FOR UPDATE",
+	[ASQL_APP_ROLES] =
+	    "SELECT role FROM application_role WHERE application_id = ?",
+	[ASQL_APP_INSERT] =
+	    "INSERT INTO application (code, name, description, url, icon,"
+	    " required_level, position, cgu_document_id, enabled, updated_by)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+	[ASQL_APP_UPDATE] =
+	    "UPDATE application SET name = ?, description = ?, url = ?, icon = ?,"
+	    " required_level = ?, position = ?, cgu_document_id = ?, enabled = ?,"
+	    " updated_by = NULL WHERE id = ?",
+	[ASQL_APP_ROLES_CLEAR] =
+	    "DELETE FROM application_role WHERE application_id = ?",
+	[ASQL_APP_ROLE_ADD] =
+	    "INSERT INTO application_role (application_id, role) VALUES (?, ?)",
+	[ASQL_CGU_DOC_BY_CODE] =
+	    "SELECT id FROM cgu_document WHERE code = ?",
+	[ASQL_CGU_DOC_INSERT] =
+	    "INSERT INTO cgu_document (code, title) VALUES (?, ?)",
+	/* Never dated before the current latest version (as the page). */
+	[ASQL_CGU_PUBLISH] =
+	    "INSERT INTO cgu_version (document_id, version, body, published_at,"
+	    " published_by) SELECT ?, ?, ?, GREATEST(FROM_UNIXTIME(?),"
+	    " COALESCE(MAX(published_at), FROM_UNIXTIME(?))), NULL"
+	    " FROM cgu_version WHERE document_id = ?",
 };
 
 /* parvis-admin has one statement table, number 1. */
@@ -179,26 +232,6 @@ cmd_migrate(const char *dir)
 	return rc;
 }
 
-/* Parses "role" or "role:scope_type:scope_id". */
-static int
-parse_role(const char *spec, char *role, size_t rlen, char *type, size_t tlen,
-    long long *id)
-{
-	const char *c1 = strchr(spec, ':'), *c2;
-
-	*id = 0;
-	if (c1 == NULL) {
-		snprintf(role, rlen, "%s", spec);
-		snprintf(type, tlen, "none");
-		return 0;
-	}
-	if ((c2 = strchr(c1 + 1, ':')) == NULL)
-		return -1;
-	snprintf(role, rlen, "%.*s", (int)(c1 - spec), spec);
-	snprintf(type, tlen, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-	return valid_parse_ll(c2 + 1, 1, 9223372036854775807LL, id);
-}
-
 long long
 admin_user_id(const char *login)
 {
@@ -210,26 +243,113 @@ admin_user_id(const char *login)
 	return db_cell_int(&res, 0, 0);
 }
 
+/* Prints the database's last error; returns 1 (an exit status). */
+static int
+db_failed(void)
+{
+	fprintf(stderr, "parvis-admin: %s\n", db_last_error(admin_db));
+	return 1;
+}
+
+/* Starts a transaction unless the caller already holds one; *own says
+ * whether tx_end must end it.  Returns 0 or -1. */
+static int
+tx_begin(bool *own)
+{
+	*own = !db_in_transaction(admin_db);
+	if (*own && db_begin(admin_db) != DB_OK) {
+		(void)db_failed();
+		return -1;
+	}
+	return 0;
+}
+
+/* Commits (ok) or rolls back the transaction tx_begin started, if it
+ * started one; returns 0, or -1 when !ok or the commit failed.  A caller
+ * that holds the transaction sees the failure in the return value. */
+static int
+tx_end(bool own, bool ok)
+{
+	if (!own)
+		return ok ? 0 : -1;
+	if (!ok) {
+		db_rollback(admin_db);
+		return -1;
+	}
+	if (db_commit(admin_db) != DB_OK) {
+		fprintf(stderr, "parvis-admin: commit failed: %s\n",
+		    db_last_error(admin_db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Parses and checks a ROLE[:TYPE:ID] to grant (or, grant = 0, to revoke:
+ * then only its parts must exist, so that a row made by other means can
+ * go); prints why not.  Returns 0 or -1. */
+static int
+role_spec_ok(const char *spec, struct role_spec *rs, int grant)
+{
+	char msg[ROLE_MSG_MAX];
+
+	if (role_spec_parse(spec, rs, msg) != ROLE_OK ||
+	    (grant && role_scope_check(rs->role, rs->scope_type, rs->scope_id,
+	    msg) != ROLE_OK)) {
+		fprintf(stderr, "parvis-admin: %s: %s\n", spec, msg);
+		return -1;
+	}
+	return 0;
+}
+
 int
 admin_grant(long long uid, const char *spec, int grant)
 {
-	char role[32], type[32];
-	long long id;
+	struct role_spec rs;
+	struct db_result u;
+	unsigned long long n = 0;
+	const char *login, *detail;
+	bool own;
 
-	if (parse_role(spec, role, sizeof(role), type, sizeof(type), &id) != 0) {
-		fprintf(stderr, "parvis-admin: role must be ROLE or ROLE:SCOPE_TYPE:ID\n");
+	if (role_spec_ok(spec, &rs, grant) != 0)
 		return -1;
+	if (tx_begin(&own) != 0)
+		return -1;
+	switch (db_query_row(admin_db, &admin_arena, AQ(ASQL_USER_LOGIN),
+	    DB_PARAMS(DBP_INT(uid)), &u)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		fprintf(stderr, "parvis-admin: no user with id %lld\n", uid);
+		return tx_end(own, false);
+	default:
+		(void)db_failed();
+		return tx_end(own, false);
 	}
+	login = db_cell(&u, 0, 0);
+	/* The spec as the pages write it in the audit log. */
+	detail = arena_printf(&admin_arena, "%s:%s:%lld", rs.role,
+	    rs.scope_type, rs.scope_id);
 	if (db_exec(admin_db, grant ? AQ(ASQL_ROLE_GRANT) : AQ(ASQL_ROLE_REVOKE),
-	    DB_PARAMS(DBP_INT(uid), DBP_STR(role), DBP_STR(type), DBP_INT(id)),
-	    NULL) != DB_OK) {
-		fprintf(stderr, "parvis-admin: %s %s: %s\n", grant ? "grant" : "revoke",
-		    spec, db_last_error(admin_db));
-		return -1;
+	    DB_PARAMS(DBP_INT(uid), DBP_STR(rs.role), DBP_STR(rs.scope_type),
+	    DBP_INT(rs.scope_id)), &n) != DB_OK) {
+		fprintf(stderr, "parvis-admin: %s %s: %s\n", grant ? "grant" :
+		    "revoke", spec, db_last_error(admin_db));
+		return tx_end(own, false);
 	}
-	audit_cli(admin_db, "admin", grant ? "role.grant" : "role.revoke",
-	    "user", NULL, spec);
-	return 0;
+	if (n == 0) {
+		/* Nothing changed, nothing to audit. */
+		if (grant) {
+			printf("%s already has the role %s\n", login, detail);
+			return tx_end(own, true);
+		}
+		fprintf(stderr, "parvis-admin: %s does not have the role %s\n",
+		    login, detail);
+		return tx_end(own, false);
+	}
+	if (audit_cli(admin_db, "admin", grant ? "role.grant" : "role.revoke",
+	    "user", login, detail) != DB_OK)
+		return tx_end(own, false);
+	return tx_end(own, true);
 }
 
 long long
@@ -240,6 +360,7 @@ admin_create_user(const char *login, const char *email, const char *first,
 	char hash[256];
 	const char *why;
 	long long uid;
+	bool own;
 
 	if ((why = valid_text(login, 3, 64)) != NULL ||
 	    (why = valid_email(email, 0, 0)) != NULL ||
@@ -256,16 +377,23 @@ admin_create_user(const char *login, const char *email, const char *first,
 	}
 	if (password_hash(password, hash, sizeof(hash)) != 0)
 		return 0;
+	if (tx_begin(&own) != 0)
+		return 0;
 	if (db_exec(admin_db, AQ(ASQL_USER_INSERT), DB_PARAMS(DBP_STR(login),
 	    DBP_STR(email), DBP_STR(first), DBP_STR(last), DBP_STR(hash),
 	    DBP_STR(mobile), DBP_STR(profession), DBP_STR(idnps)), NULL) != DB_OK) {
 		fprintf(stderr, "parvis-admin: cannot create %s: %s\n", login,
 		    db_last_error(admin_db));
+		(void)tx_end(own, false);
 		return 0;
 	}
 	uid = (long long)db_insert_id(admin_db);	/* before the audit row's */
-	audit_cli(admin_db, "admin", "user.create", "user", login, NULL);
-	return uid;
+	if (audit_cli(admin_db, "admin", "user.create", "user", login,
+	    NULL) != DB_OK) {
+		(void)tx_end(own, false);
+		return 0;
+	}
+	return tx_end(own, true) == 0 ? uid : 0;
 }
 
 static char *
@@ -310,9 +438,11 @@ cmd_create_user(int argc, char **argv)
 	const char *login = NULL, *email = NULL, *first = NULL, *last = NULL;
 	const char *mobile = NULL, *idnps = NULL, *profession = NULL;
 	const char *roles[16];
+	struct role_spec rs;
 	size_t nroles = 0, i;
 	int ch, from_stdin = 0;
 	long long uid;
+	bool ok;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -326,8 +456,12 @@ cmd_create_user(int argc, char **argv)
 		case 'p': profession = optarg; break;
 		case 's': from_stdin = 1; break;
 		case 'r':
-			if (nroles < 16)
-				roles[nroles++] = optarg;
+			if (nroles == 16) {
+				fputs("parvis-admin: at most 16 --role\n",
+				    stderr);
+				return 2;
+			}
+			roles[nroles++] = optarg;
 			break;
 		default:
 			return 2;
@@ -339,12 +473,20 @@ cmd_create_user(int argc, char **argv)
 		    "[--profession P] [--role ROLE[:TYPE:ID]]... [--password-stdin]\n");
 		return 2;
 	}
-	if ((uid = admin_create_user(login, email, first, last,
-	    read_password(from_stdin), mobile, profession, idnps)) == 0)
-		return 1;
+	/* Every role checked before anything is written; the user and its
+	 * roles are created together or not at all. */
 	for (i = 0; i < nroles; i++)
-		if (admin_grant(uid, roles[i], 1) != 0)
+		if (role_spec_ok(roles[i], &rs, 1) != 0)
 			return 1;
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	uid = admin_create_user(login, email, first, last,
+	    read_password(from_stdin), mobile, profession, idnps);
+	ok = uid != 0;
+	for (i = 0; ok && i < nroles; i++)
+		ok = admin_grant(uid, roles[i], 1) == 0;
+	if (tx_end(true, ok) != 0)
+		return 1;
 	printf("user %s created (id %lld)\n", login, uid);
 	return 0;
 }
@@ -364,6 +506,510 @@ cmd_role(int argc, char **argv, int grant)
 		return 1;
 	}
 	return admin_grant(uid, argv[2], grant) == 0 ? 0 : 1;
+}
+
+/* ---- applications and terms of use, as /admin/ manages them ---- */
+
+#define APP_USAGE \
+	"[--icon I] [--level 1-3] [--position N] [--role ROLE]... " \
+	"[--cgu DOC | --no-cgu] [--no-roles] [--disabled | --enabled]"
+/* A CGU text may be long (no form limit here) but never over what
+ * cgu_version.body (MEDIUMTEXT) holds. */
+#define CGU_TEXT_MAX	(16 * 1024 * 1024 - 1)
+
+/* The option of each field of enum appdef_field, for the messages. */
+static const char *const app_options[APPDEF_NFIELDS] = {
+	[APPDEF_CODE] = "--code", [APPDEF_NAME] = "--name",
+	[APPDEF_DESCRIPTION] = "--description", [APPDEF_URL] = "--url",
+	[APPDEF_ICON] = "--icon", [APPDEF_LEVEL] = "--level",
+	[APPDEF_POSITION] = "--position", [APPDEF_CGU] = "--cgu",
+};
+
+/* A copy of s (in admin_arena) without the blanks the pages trim:
+ * spaces and tabs at both ends, line ends at the end. */
+static const char *
+trim(const char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return arena_strndup(&admin_arena, s, n);
+}
+
+/* The options of add-application and edit-application; NULL or false:
+ * not given. */
+struct app_opts {
+	const char	*code, *name, *description, *url, *icon, *level;
+	const char	*position, *cgu;
+	bool		 no_cgu, disabled, enabled, no_roles, roles_given;
+	bool		 roles[ROLE_COUNT];
+	const char	*arg;		/* edit-application: the CODE */
+};
+
+/* Parses argv into *o; returns 0, 1 after printing an invalid value, or 2
+ * after printing the usage. */
+static int
+app_opts_parse(int argc, char **argv, struct app_opts *o, bool editing)
+{
+	static const struct option opts[] = {
+		{ "code", required_argument, NULL, 'c' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "description", required_argument, NULL, 'd' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "icon", required_argument, NULL, 'i' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "position", required_argument, NULL, 'p' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "cgu", required_argument, NULL, 'g' },
+		{ "no-cgu", no_argument, NULL, 'G' },
+		{ "no-roles", no_argument, NULL, 'R' },
+		{ "disabled", no_argument, NULL, 'D' },
+		{ "enabled", no_argument, NULL, 'E' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct role_rule *rr;
+	struct role_spec rs;
+	char msg[ROLE_MSG_MAX];
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->code = trim(optarg); break;
+		case 'n': o->name = trim(optarg); break;
+		case 'd': o->description = trim(optarg); break;
+		case 'u': o->url = trim(optarg); break;
+		case 'i': o->icon = trim(optarg); break;
+		case 'l': o->level = trim(optarg); break;
+		case 'p': o->position = trim(optarg); break;
+		case 'g': o->cgu = trim(optarg); break;
+		case 'G': o->no_cgu = true; break;
+		case 'R': o->no_roles = true; break;
+		case 'D': o->disabled = true; break;
+		case 'E': o->enabled = true; break;
+		case 'r':
+			o->roles_given = true;
+			if ((rr = role_find(optarg)) != NULL) {
+				o->roles[rr - role_rules] = true;
+				break;
+			}
+			if (strchr(optarg, ':') != NULL)
+				fprintf(stderr, "parvis-admin: --role %s: an "
+				    "application is shown to roles, without a "
+				    "scope (e.g. --role cpts_manager)\n", optarg);
+			else {
+				(void)role_spec_parse(optarg, &rs, msg);
+				fprintf(stderr, "parvis-admin: --role: %s\n",
+				    msg);
+			}
+			return 1;
+		default:
+			goto usage;
+		}
+	}
+	if ((o->cgu != NULL && o->no_cgu) || (o->disabled && o->enabled) ||
+	    (o->roles_given && o->no_roles)) {
+		fputs("parvis-admin: --cgu and --no-cgu, --disabled and "
+		    "--enabled, --role and --no-roles go one without the "
+		    "other\n", stderr);
+		return 2;
+	}
+	if (editing) {
+		if (o->code != NULL) {
+			fputs("parvis-admin: --code: an application's code "
+			    "never changes\n", stderr);
+			return 1;
+		}
+		if (argc - optind != 1)
+			goto usage;
+		o->arg = argv[optind];
+		return 0;
+	}
+	if (argc != optind || o->code == NULL || o->name == NULL ||
+	    o->description == NULL || o->url == NULL)
+		goto usage;
+	return 0;
+usage:
+	if (editing)
+		fputs("usage: parvis-admin edit-application CODE [--name N] "
+		    "[--description D] [--url /PATH/] " APP_USAGE "\n", stderr);
+	else
+		fputs("usage: parvis-admin add-application --code C --name N "
+		    "--description D --url /PATH/ " APP_USAGE "\n", stderr);
+	return 2;
+}
+
+/* Looks up the CGU document with that code; returns its id, 0 after
+ * printing that there is none, or -1 on a database failure. */
+static long long
+cgu_doc_id(const char *code, const char *what)
+{
+	struct db_result res;
+
+	switch (db_query_row(admin_db, &admin_arena, AQ(ASQL_CGU_DOC_BY_CODE),
+	    DB_PARAMS(DBP_STR(code)), &res)) {
+	case DB_OK:
+		return db_cell_int(&res, 0, 0);
+	case DB_NOT_FOUND:
+		fprintf(stderr, "parvis-admin: %sno CGU document with the "
+		    "code %s (see create-cgu-document)\n", what, code);
+		return 0;
+	default:
+		(void)db_failed();
+		return -1;
+	}
+}
+
+/* Checks the DOC of --cgu (NULL: not given); returns 1 after printing
+ * why it cannot be a document's code, else 0. */
+static size_t
+cgu_code_check(const char *code)
+{
+	const char *why;
+
+	if (code == NULL || (why = cgudef_code_check(code)) == NULL)
+		return 0;
+	fprintf(stderr, "parvis-admin: --cgu: %s\n", why);
+	return 1;
+}
+
+/* Checks d with the pages' rules (fcgi/lib/roles.c) and prints each
+ * fault; returns how many. */
+static size_t
+app_check(struct appdef *d, bool creating)
+{
+	struct appdef_error errs[APPDEF_NFIELDS];
+	size_t n = appdef_check(d, creating, errs), i;
+
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "parvis-admin: %s: %s\n",
+		    app_options[errs[i].field], errs[i].msg);
+	return n;
+}
+
+/* Saves d (insert when id is 0) with its roles and the audit row, in the
+ * open transaction; with cgu_code, links that document first.  Returns
+ * 0, or 1 after printing why not (the caller rolls back). */
+static int
+app_save(long long id, struct appdef *d, const char *cgu_code)
+{
+	struct buf b = BUF_INIT;
+	bool creating = id == 0;
+	long long cgu;
+	enum db_rc rc;
+	size_t k;
+
+	if (cgu_code != NULL) {
+		if ((cgu = cgu_doc_id(cgu_code, "--cgu: ")) <= 0)
+			return 1;
+		d->cgu_id = cgu;
+		d->cgu = arena_printf(&admin_arena, "%lld", cgu);
+	}
+	if (creating)
+		rc = db_exec(admin_db, AQ(ASQL_APP_INSERT), DB_PARAMS(
+		    DBP_STR(d->code), DBP_STR(d->name), DBP_STR(d->description),
+		    DBP_STR(d->url), DBP_STR(d->icon), DBP_INT(d->level_n),
+		    DBP_INT(d->position_n), DBP_ID(d->cgu_id),
+		    DBP_INT(d->enabled)), NULL);
+	else
+		rc = db_exec(admin_db, AQ(ASQL_APP_UPDATE), DB_PARAMS(
+		    DBP_STR(d->name), DBP_STR(d->description), DBP_STR(d->url),
+		    DBP_STR(d->icon), DBP_INT(d->level_n),
+		    DBP_INT(d->position_n), DBP_ID(d->cgu_id),
+		    DBP_INT(d->enabled), DBP_INT(id)), NULL);
+	if (rc == DB_DUPLICATE) {
+		fputs("parvis-admin: --code: Une application a déjà ce code.\n",
+		    stderr);
+		return 1;
+	}
+	if (rc != DB_OK)
+		return db_failed();
+	if (creating)
+		id = (long long)db_insert_id(admin_db);
+	if (db_exec(admin_db, AQ(ASQL_APP_ROLES_CLEAR), DB_PARAMS(DBP_INT(id)),
+	    NULL) != DB_OK)
+		return db_failed();
+	for (k = 0; k < ROLE_COUNT; k++)
+		if (d->roles[k] && db_exec(admin_db, AQ(ASQL_APP_ROLE_ADD),
+		    DB_PARAMS(DBP_INT(id), DBP_STR(role_rules[k].role)),
+		    NULL) != DB_OK)
+			return db_failed();
+	appdef_audit_detail(&b, d);
+	rc = audit_cli(admin_db, "admin", creating ? "application.create" :
+	    "application.update", "application", d->code, buf_str(&b));
+	buf_free(&b);
+	return rc == DB_OK ? 0 : db_failed();
+}
+
+static int
+cmd_add_application(int argc, char **argv)
+{
+	struct app_opts o;
+	struct appdef d;
+	int rc;
+
+	if ((rc = app_opts_parse(argc, argv, &o, false)) != 0)
+		return rc;
+	memset(&d, 0, sizeof(d));
+	d.code = o.code;
+	d.name = o.name;
+	d.description = o.description;
+	d.url = o.url;
+	/* The defaults of the page's empty form. */
+	d.icon = o.icon != NULL ? o.icon : "app";
+	d.level = o.level != NULL ? o.level : "1";
+	d.position = o.position != NULL ? o.position : "100";
+	d.cgu = "";
+	d.enabled = !o.disabled;
+	memcpy(d.roles, o.roles, sizeof(d.roles));
+	if (app_check(&d, true) + cgu_code_check(o.cgu) > 0)
+		return 1;
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	if (app_save(0, &d, o.cgu) != 0 || tx_end(true, true) != 0) {
+		(void)tx_end(true, false);
+		return 1;
+	}
+	printf("application %s created\n", d.code);
+	return 0;
+}
+
+static int
+cmd_edit_application(int argc, char **argv)
+{
+	struct db_result a, roles;
+	struct app_opts o;
+	struct appdef d;
+	size_t i, k;
+	long long id;
+	int rc;
+
+	if ((rc = app_opts_parse(argc, argv, &o, true)) != 0)
+		return rc;
+	if (cgu_code_check(o.cgu) > 0)
+		return 1;
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	switch (db_query_row(admin_db, &admin_arena, AQ(ASQL_APP_BY_CODE),
+	    DB_PARAMS(DBP_STR(o.arg)), &a)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		(void)tx_end(true, false);
+		fprintf(stderr, "parvis-admin: no application %s\n", o.arg);
+		return 1;
+	default:
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	if (db_query(admin_db, &admin_arena, AQ(ASQL_APP_ROLES), DB_PARAMS(
+	    DBP_INT(db_cell_int(&a, 0, 0))), &roles) != DB_OK) {
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	/* What is stored, then what the options change. */
+	memset(&d, 0, sizeof(d));
+	id = db_cell_int(&a, 0, 0);
+	d.code = db_cell(&a, 0, 1);
+	d.name = o.name != NULL ? o.name : db_cell(&a, 0, 2);
+	d.description = o.description != NULL ? o.description :
+	    db_cell(&a, 0, 3);
+	d.url = o.url != NULL ? o.url : db_cell(&a, 0, 4);
+	d.icon = o.icon != NULL ? o.icon : db_cell(&a, 0, 5);
+	d.level = o.level != NULL ? o.level : db_cell(&a, 0, 6);
+	d.position = o.position != NULL ? o.position : db_cell(&a, 0, 7);
+	d.enabled = o.disabled ? false : o.enabled ? true :
+	    db_cell_int(&a, 0, 8) != 0;
+	d.cgu = o.no_cgu || db_cell_int(&a, 0, 9) == 0 ? "" : db_cell(&a, 0, 9);
+	if (o.roles_given || o.no_roles)
+		memcpy(d.roles, o.roles, sizeof(d.roles));
+	else
+		for (i = 0; i < roles.nrows; i++)
+			for (k = 0; k < ROLE_COUNT; k++)
+				if (strcmp(db_cell(&roles, i, 0),
+				    role_rules[k].role) == 0)
+					d.roles[k] = true;
+	if (app_check(&d, false) > 0 || app_save(id, &d, o.cgu) != 0 ||
+	    tx_end(true, true) != 0) {
+		(void)tx_end(true, false);
+		return 1;
+	}
+	printf("application %s updated\n", d.code);
+	return 0;
+}
+
+static int
+cmd_create_cgu_document(int argc, char **argv)
+{
+	const char *code, *title, *why;
+	bool bad = false;
+
+	if (argc != 3) {
+		fputs("usage: parvis-admin create-cgu-document CODE TITLE\n",
+		    stderr);
+		return 2;
+	}
+	code = trim(argv[1]);
+	title = trim(argv[2]);
+	if ((why = cgudef_code_check(code)) != NULL) {
+		fprintf(stderr, "parvis-admin: CODE: %s\n", why);
+		bad = true;
+	}
+	if ((why = cgudef_title_check(title)) != NULL) {
+		fprintf(stderr, "parvis-admin: TITLE: %s\n", why);
+		bad = true;
+	}
+	if (bad)
+		return 1;
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	switch (db_exec(admin_db, AQ(ASQL_CGU_DOC_INSERT), DB_PARAMS(
+	    DBP_STR(code), DBP_STR(title)), NULL)) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		(void)tx_end(true, false);
+		fputs("parvis-admin: CODE: Un document a déjà ce code.\n",
+		    stderr);
+		return 1;
+	default:
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	if (audit_cli(admin_db, "admin", "cgu.document.create", "cgu", code,
+	    title) != DB_OK || tx_end(true, true) != 0) {
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	printf("CGU document %s created: publish its first version with "
+	    "publish-cgu %s VERSION\n", code, code);
+	return 0;
+}
+
+/* Reads all of f (at most max bytes) into a NUL-terminated string of
+ * admin_arena; returns it, or NULL after printing why not (named after
+ * what). */
+static char *
+read_text(FILE *f, const char *what, size_t max)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536], *out;
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > max) {
+			fprintf(stderr, "parvis-admin: %s: %s\n", what,
+			    cgudef_body_check(""));
+			buf_free(&b);
+			return NULL;
+		}
+		buf_append(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "parvis-admin: %s: %s\n", what,
+		    strerror(errno));
+		buf_free(&b);
+		return NULL;
+	}
+	if (memchr(buf_str(&b), '\0', b.len) != NULL) {
+		fprintf(stderr, "parvis-admin: %s: the text holds a NUL byte\n",
+		    what);
+		buf_free(&b);
+		return NULL;
+	}
+	out = arena_strndup(&admin_arena, buf_str(&b), b.len);
+	buf_free(&b);
+	return out;
+}
+
+static int
+cmd_publish_cgu(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *code, *version, *why;
+	char *text;
+	long long docid;
+	time_t now = time(NULL);
+	size_t len;
+	FILE *f;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'f')
+			goto usage;
+		file = optarg;
+	}
+	if (argc - optind != 2)
+		goto usage;
+	code = argv[optind];
+	version = trim(argv[optind + 1]);
+	if ((why = cgudef_version_check(version)) != NULL) {
+		fprintf(stderr, "parvis-admin: VERSION: %s\n", why);
+		return 1;
+	}
+	if (file == NULL || strcmp(file, "-") == 0)
+		text = read_text(stdin, "stdin", CGU_TEXT_MAX);
+	else if ((f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "parvis-admin: %s: %s\n", file,
+		    strerror(errno));
+		return 1;
+	} else {
+		text = read_text(f, file, CGU_TEXT_MAX);
+		fclose(f);
+	}
+	if (text == NULL)
+		return 1;
+	cgudef_body_normalise(text);
+	if ((why = cgudef_body_check(text)) != NULL) {
+		fprintf(stderr, "parvis-admin: %s: %s\n", file != NULL ? file :
+		    "stdin", why);
+		return 1;
+	}
+	len = strlen(text);
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	if ((docid = cgu_doc_id(code, "")) <= 0) {
+		(void)tx_end(true, false);
+		return 1;
+	}
+	switch (db_exec(admin_db, AQ(ASQL_CGU_PUBLISH), DB_PARAMS(
+	    DBP_INT(docid), DBP_STR(version), DBP_STRN(text, len), DBP_INT(now),
+	    DBP_INT(now), DBP_INT(docid)), NULL)) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		(void)tx_end(true, false);
+		fputs("parvis-admin: VERSION: Cette version existe déjà pour "
+		    "ce document : choisissez un autre numéro.\n", stderr);
+		return 1;
+	default:
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	if (audit_cli(admin_db, "admin", "cgu.publish", "cgu",
+	    arena_printf(&admin_arena, "%s:%s", code, version),
+	    arena_printf(&admin_arena, "%zu octets", len)) != DB_OK ||
+	    tx_end(true, true) != 0) {
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	printf("CGU %s version %s published (%zu bytes): its users will be "
+	    "asked to accept it\n", code, version, len);
+	return 0;
+usage:
+	fputs("usage: parvis-admin publish-cgu DOC VERSION [--file FILE]  (the "
+	    "text on stdin without --file)\n", stderr);
+	return 2;
 }
 
 static int
@@ -389,6 +1035,12 @@ usage(void)
 	    "  create-user --login ...       create an active user (password on stdin)\n"
 	    "  grant-role LOGIN ROLE[:T:ID]  grant a role with its scope\n"
 	    "  revoke-role LOGIN ROLE[:T:ID] revoke it\n"
+	    "  add-application --code ...    add an application (a tile)\n"
+	    "  edit-application CODE ...     change an application\n"
+	    "  create-cgu-document CODE TITLE\n"
+	    "                                create a terms-of-use (CGU) document\n"
+	    "  publish-cgu DOC VERSION [--file F]\n"
+	    "                                publish a CGU version (text on stdin)\n"
 	    "  demo-data                     fill the database with synthetic demo data\n"
 	    "  import-rpps FILE...           import the national RPPS open-data files\n"
 	    "  gen-rpps KIND N OUT           write a synthetic RPPS file (demo, tests)\n"
@@ -436,6 +1088,14 @@ main(int argc, char **argv)
 		rc = cmd_role(argc - i, argv + i, 1);
 	else if (strcmp(cmd, "revoke-role") == 0)
 		rc = cmd_role(argc - i, argv + i, 0);
+	else if (strcmp(cmd, "add-application") == 0)
+		rc = cmd_add_application(argc - i, argv + i);
+	else if (strcmp(cmd, "edit-application") == 0)
+		rc = cmd_edit_application(argc - i, argv + i);
+	else if (strcmp(cmd, "create-cgu-document") == 0)
+		rc = cmd_create_cgu_document(argc - i, argv + i);
+	else if (strcmp(cmd, "publish-cgu") == 0)
+		rc = cmd_publish_cgu(argc - i, argv + i);
 	else if (strcmp(cmd, "demo-data") == 0)
 		rc = admin_demo_data();
 	else if (strcmp(cmd, "import-rpps") == 0)

@@ -13,7 +13,8 @@ outbox_to() { count "outbox WHERE recipient = '$1'"; }
 # that the test does not depend on how parvis-admin grants them).
 account() {
 	local r
-	make_user "$@"
+	make_user "$1"
+	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
 	shift
 	for r in "${@:-pro}"; do
 		sql "INSERT IGNORE INTO parvis.user_role (user_id, role) VALUES ($USER_ID, '$r')"

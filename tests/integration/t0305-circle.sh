@@ -10,7 +10,7 @@
 # after its audit insert), so only a role ICOPE ignores goes through it.
 account() {
 	local r role type id
-	make_user "$1" referent
+	make_user "$1" referent:establishment:1
 	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
 	shift
 	for r in "${@:-pro}"; do

@@ -1,9 +1,9 @@
 /*
- * Unit tests for the pure helpers of fcgi/portal/settings.c: the secret
- * answer's normalisation (the rule the reset page must apply the same
- * way), the User-Agent summary of the sessions page, the one-time code as
- * typed, and the partner number (RPPS, ADELI or IDNPS).  The helpers are
- * static, so the file is included whole.
+ * Unit tests for the pure helpers of fcgi/portal/settings.c: the
+ * User-Agent summary of the sessions page, the one-time code as typed, and
+ * the partner number (RPPS, ADELI or IDNPS).  The helpers are static, so
+ * the file is included whole.  The secret answer's normalisation is in the
+ * library now (textfold.c): tests/unit/test_textfold.c.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -12,67 +12,6 @@
 #include "settings.c"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static const struct {
-	const char	*in;
-	const char	*out;	/* NULL: refused (-1) */
-	long		 chars;
-} answers[] = {
-	{ "Lyon", "lyon", 4 },
-	{ "  Saint-ÉTIENNE   du  Rouvray ", "saint-etienne du rouvray", 24 },
-	{ "\tÀ\u00a0bientôt\u202f", "a bientot", 9 },
-	{ "Œdipe", "oedipe", 6 },
-	{ "Straße", "strasse", 7 },
-	{ "Ærø", "aero", 4 },
-	{ "ÇA VA", "ca va", 5 },
-	{ "l’école", "l'ecole", 7 },
-	{ "Łódź", "lodz", 4 },
-	{ "ÿ Ÿ", "y y", 3 },
-	{ "Москва", "Москва", 6 },		/* kept as it is */
-	{ "東京", "東京", 2 },
-	{ "🐈 chat", "🐈 chat", 6 },
-	{ "   ", "", 0 },
-	{ "", "", 0 },
-	{ "a\xff", NULL, -1 },			/* invalid UTF-8 */
-	{ "\xc3\x28", NULL, -1 },
-	{ "\xe0\x80\xaf", NULL, -1 },		/* overlong */
-	{ "\xed\xa0\x80", NULL, -1 },		/* surrogate */
-	{ "\xf4\x90\x80\x80", NULL, -1 },	/* above U+10FFFF */
-	{ "\xc3", NULL, -1 },			/* truncated */
-};
-
-START_TEST(test_answer_normalise)
-{
-	char out[ANSWER_BYTES];
-	long n = answer_normalise(answers[_i].in, out, sizeof(out));
-
-	if (answers[_i].out == NULL) {
-		ck_assert_int_eq(n, -1);
-		return;
-	}
-	ck_assert_int_eq(n, answers[_i].chars);
-	ck_assert_str_eq(out, answers[_i].out);
-}
-END_TEST
-
-START_TEST(test_answer_normalise_bounds)
-{
-	char big[ANSWER_MAX * 4 + 1], out[ANSWER_BYTES], tiny[4];
-	size_t i;
-
-	/* The longest answer accepted, in 4-byte characters, fits. */
-	for (i = 0; i < ANSWER_MAX; i++)
-		memcpy(big + 4 * i, "\xf0\x9f\x90\x88", 4);
-	big[4 * ANSWER_MAX] = '\0';
-	ck_assert_int_eq(answer_normalise(big, out, sizeof(out)), ANSWER_MAX);
-	ck_assert_str_eq(out, big);
-	/* A result that does not fit is refused, never cut. */
-	ck_assert_int_eq(answer_normalise("abcd", tiny, sizeof(tiny)), -1);
-	ck_assert_int_eq(answer_normalise("abc", tiny, sizeof(tiny)), 3);
-	ck_assert_int_eq(answer_normalise("Œ", tiny, 2), -1);
-	ck_assert_int_eq(answer_normalise("a", tiny, 0), -1);
-}
-END_TEST
 
 static const struct {
 	const char	*ua;
@@ -218,8 +157,6 @@ settings_suite(void)
 	Suite *s = suite_create("settings");
 	TCase *tc = tcase_create("pure");
 
-	tcase_add_loop_test(tc, test_answer_normalise, 0, NELEM(answers));
-	tcase_add_test(tc, test_answer_normalise_bounds);
 	tcase_add_loop_test(tc, test_ua_summary, 0, NELEM(agents));
 	tcase_add_test(tc, test_ua_summary_small);
 	tcase_add_loop_test(tc, test_code_clean, 0, NELEM(codes));

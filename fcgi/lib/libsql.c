@@ -1,18 +1,20 @@
 #include "libsql.h"
 
 const char *const lib_sql[LSQL__MAX] = {
-	/* The session, its user and roles, and what the terms-of-use check
-	 * needs: the applications whose check passed in this session, under
-	 * which generation of the published versions, and the current one. */
+	/* The session, its user, one row per role (plain joins: MariaDB
+	 * plans them far faster than correlated subqueries), and what the
+	 * terms-of-use check needs: the programs whose check passed in this
+	 * session, under which generation of the published versions, and the
+	 * current generation. */
 	[LSQL_SESSION_GET] =
 	    "SELECT s.id, s.user_id, s.level, s.csrf_token,"
 	    " UNIX_TIMESTAMP(s.created_at), UNIX_TIMESTAMP(s.last_seen_at),"
 	    " u.login, u.first_name, u.last_name, u.email,"
-	    " (SELECT GROUP_CONCAT(CONCAT(r.role, ':', r.scope_type, ':', r.scope_id)"
-	    "   SEPARATOR ',') FROM user_role r WHERE r.user_id = u.id),"
-	    " s.cgu_ok, s.cgu_generation, (SELECT generation FROM cgu_state WHERE id = 1),"
-	    " u.home_page"
+	    " r.role, r.scope_type, r.scope_id,"
+	    " s.cgu_ok, s.cgu_generation, g.generation, u.home_page"
 	    " FROM session s JOIN app_user u ON u.id = s.user_id"
+	    " JOIN cgu_state g ON g.id = 1"
+	    " LEFT JOIN user_role r ON r.user_id = u.id"
 	    " WHERE s.token_hash = ? AND u.status = 'active'"
 	    " AND s.last_seen_at >= FROM_UNIXTIME(?) AND s.created_at >= FROM_UNIXTIME(?)",
 	[LSQL_SESSION_TOUCH] =

@@ -8,37 +8,22 @@
 #include "crypto.h"
 #include "libsql.h"
 #include "log.h"
-#include "valid.h"
 
-/* Parses "role:scope_type:scope_id,..." into the session's grants. */
+/* The session's grants: columns 10-12 of every row (none when the only
+ * row has a NULL role: the LEFT JOIN found no role). */
 static void
-parse_roles(struct req *r, struct session *s, const char *list)
+roles_from_rows(struct req *r, struct session *s, const struct db_result *res)
 {
-	char *copy, *item, *save = NULL;
-	size_t n = 1;
+	size_t i;
 
-	s->roles = NULL;
+	s->roles = arena_alloc(&r->arena, res->nrows * sizeof(*s->roles));
 	s->nroles = 0;
-	if (list == NULL || *list == '\0')
-		return;
-	for (const char *p = list; *p != '\0'; p++)
-		if (*p == ',')
-			n++;
-	s->roles = arena_alloc(&r->arena, n * sizeof(*s->roles));
-	copy = arena_strdup(&r->arena, list);
-	for (item = strtok_r(copy, ",", &save); item != NULL;
-	    item = strtok_r(NULL, ",", &save)) {
-		char *c1 = strchr(item, ':'), *c2;
-		long long id;
-
-		if (c1 == NULL || (c2 = strchr(c1 + 1, ':')) == NULL)
+	for (i = 0; i < res->nrows; i++) {
+		if (db_cell(res, i, 10) == NULL)
 			continue;
-		*c1 = *c2 = '\0';
-		if (valid_parse_ll(c2 + 1, 0, 9223372036854775807LL, &id) != 0)
-			continue;
-		s->roles[s->nroles].role = item;
-		s->roles[s->nroles].scope_type = c1 + 1;
-		s->roles[s->nroles].scope_id = id;
+		s->roles[s->nroles].role = db_cell(res, i, 10);
+		s->roles[s->nroles].scope_type = db_cell(res, i, 11);
+		s->roles[s->nroles].scope_id = db_cell_int(res, i, 12);
 		s->nroles++;
 	}
 }
@@ -159,10 +144,10 @@ session_load(struct req *r)
 	s->first_name = db_cell(&res, 0, 7);
 	s->last_name = db_cell(&res, 0, 8);
 	s->email = db_cell(&res, 0, 9);
-	parse_roles(r, s, db_cell(&res, 0, 10));
-	s->home_page = db_cell(&res, 0, 14);
-	if ((rc = cgu_check(r, s, db_cell(&res, 0, 11), db_cell_int(&res, 0, 12),
-	    db_cell_int(&res, 0, 13))) != DB_OK)
+	roles_from_rows(r, s, &res);
+	s->home_page = db_cell(&res, 0, 16);
+	if ((rc = cgu_check(r, s, db_cell(&res, 0, 13), db_cell_int(&res, 0, 14),
+	    db_cell_int(&res, 0, 15))) != DB_OK)
 		return rc;
 	if (r->now - s->last_seen >= touch_granularity(r->app)) {
 		rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_TOUCH),

@@ -1,23 +1,21 @@
-/* parvis-annuaire: the directory of health professionals and the CPTS module. */
+/* parvis-annuaire: the directory of health professionals and the CPTS
+ * module.  The areas, in the order of enum annuaire_area: */
 #include "annuaire.h"
 #include "app.h"
 
-static const struct route home_routes[] = {
-	{ "GET", "/annuaire/healthz", app_healthz, ACCESS_PUBLIC,    AUTH_LEVEL_0, NULL, 0 },
-	{ "GET", "/annuaire/",	   annuaire_home, ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },
+static const struct app_area *const areas[AA__END - 1] = {
+	[AA_HOME - 1] = &annuaire_home_area,
+	[AA_SEARCH - 1] = &annuaire_search_area,
+	[AA_SHEET - 1] = &annuaire_sheet_area,
+	[AA_CPTS - 1] = &annuaire_cpts_area,
+	[AA_CARD - 1] = &annuaire_card_area,
 };
-
-static const struct app_area home_area = {
-	"home", home_routes, sizeof(home_routes) / sizeof(home_routes[0]), NULL, 0,
-};
-
-static const struct app_area *const areas[] = { &home_area };
 
 static const struct app_def annuaire_def = {
 	.name = "annuaire",
 	.binary = "parvis-annuaire",
 	.areas = areas,
-	.nareas = sizeof(areas) / sizeof(areas[0]),
+	.nareas = AA__END - 1,
 };
 
 int

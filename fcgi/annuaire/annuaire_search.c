@@ -1,0 +1,851 @@
+/*
+ * The directory's search engine, shared by the search for every logged-in
+ * user (/annuaire/) and the CPTS module (/annuaire/recherche, its CSV
+ * export and its copy-the-addresses dialog).
+ *
+ * Relevance (what counts, in what order):
+ *
+ * 1. The place bounds the search.  A professional is considered when one
+ *    of their active practice sites lies in the place: the postal codes
+ *    given (in the CPTS module, the territory's postal codes shown as
+ *    chips), a department, or a commune by name.  When a CPTS territory is
+ *    defined by INSEE commune codes, the site's commune code decides first:
+ *    a postal code that only comes from the territory's communes admits
+ *    the sites of those communes, and the sites without a commune code
+ *    (postal code as fallback).  In the CPTS module the status chosen
+ *    bounds the search too.
+ * 2. The criteria are the name, the profession, the specialty
+ *    (savoir-faire), each care modality and each piece of equipment
+ *    ticked.  An exact match meets every criterion; an approximate match
+ *    meets at least one.  A name matches the start of the last name, or
+ *    "first name last name" / "last name first name"; case, accents,
+ *    hyphens and apostrophes do not matter.
+ * 3. Order: exact matches first; then by score, the sum of the weights of
+ *    the criteria met: name 5, specialty 4, profession 3, each care
+ *    modality 2, each piece of equipment 2; then by last name, first
+ *    name, and identifier (a stable order).
+ * 4. At most the 50 first results are shown (exact, then approximate).
+ * 5. Without a place the search covers all of France and shows exact
+ *    matches only, in name order: approximate matches over the whole
+ *    country would be noise.
+ *
+ * Every query is a prepared statement of constant text; lists (postal
+ * codes, options, the idnps of a page) are bound as one JSON array each
+ * and read with JSON_TABLE, so that their length never changes the SQL.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annuaire.h"
+#include "annuaire_fold.h"
+#include "audit.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "valid.h"
+
+enum {
+	SQ_PLACE,
+	SQ_PLACE_SIMPLE,
+	SQ_NATIONAL_MAIN,
+	SQ_NATIONAL_SKILL,
+	SQ_NATIONAL_OPTION,
+	SQ_NATIONAL_STATUS,
+	SQ_DETAIL_INFO,
+	SQ_DETAIL_SITES,
+	SQ_PROFESSIONS,
+	SQ_SKILLS,
+	SQ_OPTIONS,
+	SQ_PLACE_DEPT,
+	SQ_PLACE_COMMUNE,
+	SQ__MAX
+};
+#define Q(i)	DB_STMT(AA_SEARCH, (i))
+
+#define JT(p)	SQL_JT(p)
+#define PLACE(s)	SQL_PLACE(s)
+
+/* Name match on professional p: 5 parameters (full%, w2%, w1%, w1%, w2%). */
+#define NAME_MATCH(p)							\
+	"(" p ".last_key LIKE ? OR (" p ".last_key LIKE ? AND "		\
+	p ".first_key LIKE ?) OR (" p ".last_key LIKE ? AND "		\
+	p ".first_key LIKE ?))"
+
+/* The criteria every national search applies: 22 parameters. */
+#define NATIONAL_WHERE							\
+	" p.file_status = 'present'"					\
+	" AND (? = '' OR " NAME_MATCH("p") ")"				\
+	" AND (? = '' OR p.profession_code = ?)"			\
+	" AND (? = '' OR EXISTS (SELECT 1 FROM professional_skill k"	\
+	"  WHERE k.idnps = p.idnps AND k.skill_code = ?))"		\
+	" AND (? = 0 OR (SELECT COUNT(DISTINCT o.code) FROM professional_option o" \
+	"  WHERE o.idnps = p.idnps AND o.kind = 'care' AND o.code IN " JT("?") ") = ?)" \
+	" AND (? = 0 OR (SELECT COUNT(DISTINCT o.code) FROM professional_option o" \
+	"  WHERE o.idnps = p.idnps AND o.kind = 'equipment' AND o.code IN " JT("?") ") = ?)" \
+	" AND (? = '' OR COALESCE(cp.status, 'inconnu') = ?)"		\
+	" ORDER BY p.last_key, p.first_key, p.id LIMIT 50"
+
+#define NATIONAL_SELECT							\
+	"SELECT p.idnps, 0, 0, 0, 0, 0, 1, 0, COALESCE(cp.status, 'inconnu')"
+
+#define CP_JOIN	" LEFT JOIN cpts_professional cp FORCE INDEX (PRIMARY)"	\
+	" ON cp.cpts_id = ? AND cp.idnps = p.idnps"
+
+static const char *const search_sql[SQ__MAX] = {
+	/*
+	 * The candidates are the union of one branch per criterion, each
+	 * read from its own index and bounded by the place; a branch emits
+	 * (idnps, criterion, option code).  Grouped per professional, they
+	 * give what each one meets, hence exact/approximate and the score.
+	 */
+	[SQ_PLACE] =
+	    "SELECT m.idnps, m.m_name, m.m_prof, m.m_skill, m.n_care, m.n_equip,"
+	    " (m.m_name + m.m_prof + m.m_skill + m.n_care + m.n_equip) = ? AS exact,"
+	    " 5 * m.m_name + 4 * m.m_skill + 3 * m.m_prof + 2 * m.n_care"
+	    "  + 2 * m.n_equip AS score,"
+	    " COALESCE(cp.status, 'inconnu')"
+	    " FROM (SELECT u.idnps, MIN(u.lk) AS lk, MIN(u.fk) AS fk,"
+	    "  MAX(u.k = 2) AS m_name, MAX(u.k = 1) AS m_prof, MAX(u.k = 3) AS m_skill,"
+	    "  COUNT(DISTINCT CASE WHEN u.k = 4 THEN u.code END) AS n_care,"
+	    "  COUNT(DISTINCT CASE WHEN u.k = 5 THEN u.code END) AS n_equip"
+	    "  FROM ("
+	    "   SELECT s.idnps, s.last_key AS lk, s.first_key AS fk, 0 AS k, '' AS code"
+	    "    FROM practice_site s"
+	    "    WHERE ? = 0 AND ? IN ('', 'inconnu') AND" PLACE("s")
+	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 0, ''"
+	    "    FROM cpts_professional c JOIN practice_site s ON s.idnps = c.idnps"
+	    "    WHERE ? = 0 AND ? NOT IN ('', 'inconnu') AND c.cpts_id = ?"
+	    "    AND c.status = ? AND" PLACE("s")
+	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 1, ''"
+	    "    FROM practice_site s"
+	    "    WHERE ? <> '' AND s.profession_code = ? AND" PLACE("s")
+	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 2, ''"
+	    "    FROM practice_site s"
+	    "    WHERE ? <> '' AND " NAME_MATCH("s") " AND" PLACE("s")
+	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 3, ''"
+	    "    FROM practice_site s"
+	    "    WHERE ? <> '' AND FIND_IN_SET(?, s.skills) > 0 AND" PLACE("s")
+	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 4, o.code"
+	    "    FROM professional_option o JOIN practice_site s ON s.idnps = o.idnps"
+	    "    WHERE o.kind = 'care' AND o.code IN " JT("?") " AND" PLACE("s")
+	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 5, o.code"
+	    "    FROM professional_option o JOIN practice_site s ON s.idnps = o.idnps"
+	    "    WHERE o.kind = 'equipment' AND o.code IN " JT("?") " AND" PLACE("s")
+	    "  ) u GROUP BY u.idnps) m"
+	    " LEFT JOIN cpts_professional cp FORCE INDEX (PRIMARY)"
+	    "  ON cp.cpts_id = ? AND cp.idnps = m.idnps"
+	    " WHERE ? = '' OR COALESCE(cp.status, 'inconnu') = ?"
+	    " ORDER BY exact DESC, score DESC, m.lk, m.fk, m.idnps LIMIT 50",
+	/*
+	 * At most one criterion (name, profession or specialty) and no
+	 * status: every candidate is exact with the same score, so the order
+	 * is the names' and the first rows of a top-N sort on the index's
+	 * columns are enough (a professional with several sites in the place
+	 * comes several times: the caller keeps the first).
+	 */
+	[SQ_PLACE_SIMPLE] =
+	    "SELECT s.idnps, 0, 0, 0, 0, 0, 1, 0, 'inconnu' FROM practice_site s"
+	    " WHERE" PLACE("s")
+	    " AND (? = '' OR s.profession_code = ?)"
+	    " AND (? = '' OR " NAME_MATCH("s") ")"
+	    " AND (? = '' OR FIND_IN_SET(?, s.skills) > 0)"
+	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT 250",
+	/* National searches (no place): exact matches, in name order, read
+	 * from the most selective index the criteria allow. */
+	[SQ_NATIONAL_MAIN] =
+	    NATIONAL_SELECT " FROM professional p" CP_JOIN " WHERE" NATIONAL_WHERE,
+	[SQ_NATIONAL_SKILL] =
+	    NATIONAL_SELECT " FROM professional_skill d"
+	    " JOIN professional p ON p.idnps = d.idnps" CP_JOIN
+	    " WHERE d.skill_code = ? AND" NATIONAL_WHERE,
+	[SQ_NATIONAL_OPTION] =
+	    NATIONAL_SELECT " FROM (SELECT DISTINCT o.idnps FROM professional_option o"
+	    "  WHERE (o.kind = 'care' AND o.code IN " JT("?") ")"
+	    "  OR (o.kind = 'equipment' AND o.code IN " JT("?") ")) d"
+	    " JOIN professional p ON p.idnps = d.idnps" CP_JOIN
+	    " WHERE" NATIONAL_WHERE,
+	[SQ_NATIONAL_STATUS] =
+	    NATIONAL_SELECT " FROM cpts_professional d"
+	    " JOIN professional p ON p.idnps = d.idnps" CP_JOIN
+	    " WHERE d.cpts_id = ? AND d.status = ? AND" NATIONAL_WHERE,
+	/* What a result shows, for the page's professionals only. */
+	[SQ_DETAIL_INFO] =
+	    "SELECT p.idnps, COALESCE(pr.label, p.profession_code),"
+	    " COALESCE(c.completed, 0), c.email,"
+	    " (SELECT MIN(m.address) FROM professional_mssante m WHERE m.idnps = p.idnps),"
+	    " (SELECT MIN(r.label) FROM professional_skill k"
+	    "  JOIN rpps_skill r ON r.code = k.skill_code"
+	    "  WHERE k.idnps = p.idnps AND r.type_code = 'S'),"
+	    " COALESCE(t.label, ''), p.last_name, p.first_name,"
+	    " (SELECT cp.status FROM cpts_professional cp"
+	    "  WHERE cp.cpts_id = ? AND cp.idnps = p.idnps)"
+	    " FROM professional p"
+	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
+	    " LEFT JOIN professional_card c ON c.idnps = p.idnps"
+	    " LEFT JOIN rpps_label t ON t.kind = 'practice_title' AND t.code = p.practice_title"
+	    " WHERE p.idnps IN " JT("?"),
+	[SQ_DETAIL_SITES] =
+	    "SELECT s.idnps, s.company_name, s.trade_name, s.street_number,"
+	    " s.street_repeat, s.street_type, s.street_name, s.postal_code,"
+	    " s.commune_label, s.phone, s.addr_distribution"
+	    " FROM practice_site s WHERE s.idnps IN " JT("?")
+	    " AND s.status = 'present' ORDER BY s.idnps, s.id",
+	[SQ_PROFESSIONS] =
+	    "SELECT code, label FROM rpps_profession ORDER BY label",
+	[SQ_SKILLS] =
+	    "SELECT code, label, type_code, type_label FROM rpps_skill"
+	    " ORDER BY type_code <> 'S', type_label, label",
+	[SQ_OPTIONS] =
+	    "SELECT kind, code, label FROM directory_option"
+	    " WHERE kind IN ('care', 'equipment') ORDER BY kind, position, label",
+	[SQ_PLACE_DEPT] =
+	    "SELECT DISTINCT postal_code FROM rpps_commune WHERE dept_code = ?"
+	    " ORDER BY postal_code LIMIT 200",
+	[SQ_PLACE_COMMUNE] =
+	    "SELECT postal_code, insee FROM rpps_commune WHERE label LIKE ?"
+	    " ORDER BY label, postal_code LIMIT 200",
+};
+
+/* ---- reading the criteria ---- */
+
+/* Codes of the files and of the options: letters, digits, '_' and '-'. */
+static bool
+code_ok(const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		char c = s[i];
+
+		if (i >= max || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return i > 0;
+}
+
+/* Returns the trimmed value of name in the query, or NULL when empty. */
+const char *
+annuaire_query(struct req *r, const char *name)
+{
+	const char *v = http_query(r, name);
+	size_t n;
+
+	if (v == NULL)
+		return NULL;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	n = strlen(v);
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	return n == 0 ? NULL : arena_strndup(&r->arena, v, n);
+}
+
+void
+search_set_error(struct search *s, const char *field, const char *msg)
+{
+	if (s->error == NULL) {
+		s->error = msg;
+		s->error_field = field;
+	}
+}
+
+/* Reads every value of a multi-valued option field. */
+static void
+read_options(struct req *r, struct search *s, const char *field,
+    const char **out, size_t *n)
+{
+	size_t i, k;
+
+	*n = 0;
+	for (i = 0; i < r->query.n; i++) {
+		const char *v = r->query.v[i].value;
+
+		if (strcmp(r->query.v[i].name, field) != 0 || *v == '\0')
+			continue;
+		if (!code_ok(v, 32)) {
+			search_set_error(s, field, "Ce choix n'existe pas.");
+			continue;
+		}
+		for (k = 0; k < *n; k++)
+			if (strcmp(out[k], v) == 0)
+				break;
+		if (k < *n)
+			continue;
+		if (*n >= SEARCH_MAX_OPTIONS) {
+			search_set_error(s, field, "Trop de choix.");
+			return;
+		}
+		out[(*n)++] = v;
+	}
+}
+
+int
+search_read_criteria(struct req *r, struct search *s)
+{
+	const char *why;
+
+	s->name = annuaire_query(r, "nom");
+	if (s->name != NULL && (why = valid_text(s->name, 1, 100)) != NULL)
+		search_set_error(s, "nom", why);
+	else if (s->name != NULL) {
+		char folded[408];
+
+		/* Only punctuation would match every name. */
+		if (annuaire_fold(s->name, folded, sizeof(folded)) == 0 ||
+		    strspn(folded, "%_\\ ") == strlen(folded))
+			search_set_error(s, "nom", "Indiquez au moins une lettre du nom.");
+	}
+	s->profession = annuaire_query(r, "profession");
+	if (s->profession != NULL && !code_ok(s->profession, 8))
+		search_set_error(s, "profession", "Cette profession n'existe pas.");
+	s->skill = annuaire_query(r, "specialite");
+	if (s->skill != NULL && !code_ok(s->skill, 16))
+		search_set_error(s, "specialite", "Cette spécialité n'existe pas.");
+	read_options(r, s, "prise_en_charge", s->care, &s->ncare);
+	read_options(r, s, "equipement", s->equip, &s->nequip);
+	return 0;
+}
+
+size_t
+search_ncriteria(const struct search *s)
+{
+	return (s->name != NULL) + (s->profession != NULL) + (s->skill != NULL) +
+	    s->ncare + s->nequip;
+}
+
+/* ---- running it ---- */
+
+/* A JSON array of strings. */
+const char *
+annuaire_json_list(struct req *r, const char *const *v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	size_t i;
+
+	buf_putc(&b, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		buf_putc(&b, '"');
+		buf_json(&b, v[i]);
+		buf_putc(&b, '"');
+	}
+	buf_putc(&b, ']');
+	out = arena_strndup(&r->arena, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+/* A comma-separated list (codes: no comma inside). */
+const char *
+annuaire_csv_list(struct req *r, const char *const *v, size_t n)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		buf_puts(&b, v[i]);
+	}
+	out = arena_strndup(&r->arena, buf_str(&b), b.len);
+	buf_free(&b);
+	return out;
+}
+
+/*
+ * LIKE patterns for a name: "full%", and the first word and the rest for
+ * "first last" / "last first" (both the full text when one word).  The
+ * LIKE wildcards typed are escaped; spaces, hyphens and apostrophes match
+ * any one character, as the stored keys fold them to a space or nothing.
+ */
+struct name_patterns {
+	const char	*full, *w1, *w2;
+};
+
+static const char *
+like_prefix(struct req *r, const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	size_t i;
+	bool sep = false;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == ' ' || c == '-' || c == '\'' ) {
+			sep = true;
+			continue;
+		}
+		/* U+2019 RIGHT SINGLE QUOTATION MARK, the typographic apostrophe. */
+		if ((unsigned char)c == 0xE2 && i + 2 < n &&
+		    (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99) {
+			i += 2;
+			sep = true;
+			continue;
+		}
+		if (sep && b.len > 0)
+			buf_putc(&b, '%');
+		sep = false;
+		if (c == '%' || c == '_' || c == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, c);
+	}
+	buf_putc(&b, '%');
+	out = arena_strndup(&r->arena, b.data, b.len);
+	buf_free(&b);
+	return out;
+}
+
+static void
+name_patterns(struct req *r, const char *name, struct name_patterns *np)
+{
+	const char *sp;
+	char *folded;
+	size_t n;
+
+	if (name == NULL) {
+		np->full = np->w1 = np->w2 = "";
+		return;
+	}
+	/* The stored keys are folded (annuaire_fold.h): fold what was typed. */
+	n = strlen(name) * 2 + 8;
+	folded = arena_alloc(&r->arena, n);
+	annuaire_fold(name, folded, n);
+	name = folded;
+	np->full = like_prefix(r, name, strlen(name));
+	sp = strchr(name, ' ');
+	if (sp == NULL) {
+		np->w1 = np->w2 = np->full;
+		return;
+	}
+	np->w1 = like_prefix(r, name, (size_t)(sp - name));
+	while (*sp == ' ')
+		sp++;
+	np->w2 = like_prefix(r, sp, strlen(sp));
+}
+
+static const char *
+nn(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+const char *
+annuaire_address(struct req *r, const char *number, const char *repeat,
+    const char *street_type, const char *street, const char *distribution,
+    const char *postal, const char *commune)
+{
+	const char *parts[] = { number, repeat, street_type, street };
+	struct buf b = BUF_INIT;
+	const char *out;
+	size_t k;
+
+	for (k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+		if (parts[k] == NULL || *parts[k] == '\0')
+			continue;
+		if (b.len > 0)
+			buf_putc(&b, ' ');
+		buf_puts(&b, parts[k]);
+	}
+	if (*nn(distribution) != '\0') {
+		if (b.len > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, distribution);
+	}
+	if (*nn(postal) != '\0' || *nn(commune) != '\0') {
+		if (b.len > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, nn(postal));
+		if (*nn(postal) != '\0' && *nn(commune) != '\0')
+			buf_putc(&b, ' ');
+		buf_puts(&b, nn(commune));
+	}
+	out = arena_strndup(&r->arena, buf_str(&b), b.len);
+	buf_free(&b);
+	return out;
+}
+
+static bool
+in_list(const char *v, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Fills what a hit shows, for the page's professionals. */
+static int
+search_details(struct req *r, const struct search *s, struct search_result *out)
+{
+	const char **ids;
+	const char *json;
+	struct db_result info, sites;
+	size_t i, k;
+
+	if (out->nhits == 0)
+		return 0;
+	ids = arena_alloc(&r->arena, out->nhits * sizeof(*ids));
+	for (i = 0; i < out->nhits; i++)
+		ids[i] = out->hits[i].idnps;
+	json = annuaire_json_list(r, ids, out->nhits);
+	if (db_query(r->app->db, &r->arena, Q(SQ_DETAIL_INFO),
+	    DB_PARAMS(DBP_INT(s->cpts_id), DBP_STR(json)), &info) != DB_OK ||
+	    db_query(r->app->db, &r->arena, Q(SQ_DETAIL_SITES),
+	    DB_PARAMS(DBP_STR(json)), &sites) != DB_OK)
+		return -1;
+	for (i = 0; i < out->nhits; i++) {
+		struct search_hit *h = &out->hits[i];
+		size_t best = sites.nrows;
+
+		for (k = 0; k < info.nrows; k++) {
+			if (strcmp(db_cell(&info, k, 0), h->idnps) != 0)
+				continue;
+			h->profession = db_cell(&info, k, 1);
+			h->card_completed = db_cell_int(&info, k, 2) != 0;
+			h->email = db_cell(&info, k, 3);
+			if (h->email == NULL || *h->email == '\0')
+				h->email = db_cell(&info, k, 4);
+			h->specialty = db_cell(&info, k, 5);
+			h->practice_title = db_cell(&info, k, 6);
+			h->last_name = db_cell(&info, k, 7);
+			h->first_name = db_cell(&info, k, 8);
+			h->status = cpts_status_parse(db_cell(&info, k, 9));
+			break;
+		}
+		/* The site shown: the first in the place, else the first. */
+		for (k = 0; k < sites.nrows; k++) {
+			if (strcmp(db_cell(&sites, k, 0), h->idnps) != 0)
+				continue;
+			if (best == sites.nrows)
+				best = k;
+			if (s->has_place && in_list(db_cell(&sites, k, 7), s->postal,
+			    s->npostal)) {
+				best = k;
+				break;
+			}
+		}
+		if (best < sites.nrows) {
+			const char *name = db_cell(&sites, best, 2);
+
+			if (name == NULL || *name == '\0')
+				name = db_cell(&sites, best, 1);
+			h->site_name = name;
+			h->address = annuaire_address(r, db_cell(&sites, best, 3),
+			    db_cell(&sites, best, 4), db_cell(&sites, best, 5),
+			    db_cell(&sites, best, 6), db_cell(&sites, best, 10),
+			    db_cell(&sites, best, 7), db_cell(&sites, best, 8));
+			h->phone = db_cell(&sites, best, 9);
+		}
+	}
+	return 0;
+}
+
+int
+search_run(struct req *r, const struct search *s, struct search_result *out)
+{
+	struct name_patterns np;
+	struct db_result res;
+	const char *pjson, *pref, *cref, *care, *equip, *status = nn(s->status);
+	size_t ncrit = search_ncriteria(s), i;
+	enum db_rc rc;
+	bool simple = false;
+	int stmt;
+
+	memset(out, 0, sizeof(*out));
+	if (s->error != NULL)
+		return 0;
+	name_patterns(r, s->name, &np);
+	care = annuaire_json_list(r, s->care, s->ncare);
+	equip = annuaire_json_list(r, s->equip, s->nequip);
+	if (s->has_place) {
+		pjson = annuaire_json_list(r, s->postal, s->npostal);
+		pref = annuaire_csv_list(r, s->refined, s->nrefined);
+		cref = annuaire_csv_list(r, s->communes, s->ncommunes);
+#define PL	DBP_STR(pjson), DBP_STR(pref), DBP_STR(cref)
+		if (ncrit <= 1 && s->ncare == 0 && s->nequip == 0 &&
+		    *status == '\0') {
+			simple = true;
+			rc = db_query(r->app->db, &r->arena, Q(SQ_PLACE_SIMPLE),
+			    DB_PARAMS(PL,
+			    DBP_STR(nn(s->profession)), DBP_STR(nn(s->profession)),
+			    DBP_STR(np.full), DBP_STR(np.full), DBP_STR(np.w2),
+			    DBP_STR(np.w1), DBP_STR(np.w1), DBP_STR(np.w2),
+			    DBP_STR(nn(s->skill)), DBP_STR(nn(s->skill))), &res);
+		} else
+		rc = db_query(r->app->db, &r->arena, Q(SQ_PLACE), DB_PARAMS(
+		    DBP_INT(ncrit),
+		    DBP_INT(ncrit), DBP_STR(status), PL,
+		    DBP_INT(ncrit), DBP_STR(status), DBP_INT(s->cpts_id),
+		    DBP_STR(status), PL,
+		    DBP_STR(nn(s->profession)), DBP_STR(nn(s->profession)), PL,
+		    DBP_STR(np.full), DBP_STR(np.full), DBP_STR(np.w2),
+		    DBP_STR(np.w1), DBP_STR(np.w1), DBP_STR(np.w2), PL,
+		    DBP_STR(nn(s->skill)), DBP_STR(nn(s->skill)), PL,
+		    DBP_STR(care), PL,
+		    DBP_STR(equip), PL,
+		    DBP_INT(s->cpts_id), DBP_STR(status), DBP_STR(status)), &res);
+#undef PL
+	} else {
+#define NW	DBP_INT(s->cpts_id),						\
+	DBP_STR(np.full), DBP_STR(np.full), DBP_STR(np.w2), DBP_STR(np.w1),	\
+	DBP_STR(np.w1), DBP_STR(np.w2),					\
+	DBP_STR(nn(s->profession)), DBP_STR(nn(s->profession)),		\
+	DBP_STR(nn(s->skill)), DBP_STR(nn(s->skill)),			\
+	DBP_INT(s->ncare), DBP_STR(care), DBP_INT(s->ncare),		\
+	DBP_INT(s->nequip), DBP_STR(equip), DBP_INT(s->nequip),		\
+	DBP_STR(status), DBP_STR(status)
+		out->national = true;
+		if (s->name != NULL || s->profession != NULL)
+			stmt = SQ_NATIONAL_MAIN;
+		else if (s->skill != NULL)
+			stmt = SQ_NATIONAL_SKILL;
+		else if (s->ncare > 0 || s->nequip > 0)
+			stmt = SQ_NATIONAL_OPTION;
+		else if (*status != '\0' && strcmp(status, "inconnu") != 0)
+			stmt = SQ_NATIONAL_STATUS;
+		else {
+			out->empty_query = true;
+			return 0;
+		}
+		switch (stmt) {
+		case SQ_NATIONAL_MAIN:
+			rc = db_query(r->app->db, &r->arena, Q(stmt),
+			    DB_PARAMS(NW), &res);
+			break;
+		case SQ_NATIONAL_SKILL:
+			rc = db_query(r->app->db, &r->arena, Q(stmt),
+			    DB_PARAMS(DBP_STR(s->skill), NW), &res);
+			break;
+		case SQ_NATIONAL_OPTION:
+			rc = db_query(r->app->db, &r->arena, Q(stmt),
+			    DB_PARAMS(DBP_STR(care), DBP_STR(equip), NW), &res);
+			break;
+		default:
+			rc = db_query(r->app->db, &r->arena, Q(stmt),
+			    DB_PARAMS(DBP_INT(s->cpts_id), DBP_STR(status), NW), &res);
+			break;
+		}
+#undef NW
+	}
+	if (rc != DB_OK)
+		return -1;
+	out->hits = arena_alloc(&r->arena, (res.nrows + 1) * sizeof(*out->hits));
+	for (i = 0; i < res.nrows && out->nhits < SEARCH_MAX_RESULTS; i++) {
+		struct search_hit *h = &out->hits[out->nhits];
+		size_t k;
+
+		/* The simple path lists a professional once per site. */
+		if (simple) {
+			for (k = 0; k < out->nhits; k++)
+				if (strcmp(out->hits[k].idnps, db_cell(&res, i, 0)) == 0)
+					break;
+			if (k < out->nhits)
+				continue;
+		}
+		out->nhits++;
+		h->idnps = db_cell(&res, i, 0);
+		h->exact = db_cell_int(&res, i, 6) != 0;
+		h->score = (int)db_cell_int(&res, i, 7);
+		h->status = cpts_status_parse(db_cell(&res, i, 8));
+		if (h->exact)
+			out->nexact++;
+	}
+	return search_details(r, s, out);
+}
+
+/* ---- place of the general search ---- */
+
+/* Resolves the free text of "lieu": postal codes ("25000, 25030"), a
+ * department ("25", "2A", "974") or the start of a commune's name.
+ * Returns 0 (s->error set when nothing matches) or -1. */
+int
+search_read_place(struct req *r, struct search *s, const char *place)
+{
+	struct db_result res;
+	const char *p = place;
+	char tok[8];
+	size_t i, n = 0;
+	bool all_postal = true;
+
+	/* Postal codes, separated by spaces or commas. */
+	while (*p != '\0' && all_postal) {
+		while (*p == ' ' || *p == ',' || *p == ';')
+			p++;
+		if (*p == '\0')
+			break;
+		for (n = 0; p[n] != '\0' && p[n] != ' ' && p[n] != ',' && p[n] != ';'; n++)
+			;
+		if (n != 5 || valid_postal_code(arena_strndup(&r->arena, p, n), 0, 0) != NULL)
+			all_postal = false;
+		else if (s->npostal < SEARCH_MAX_CODES)
+			s->postal[s->npostal++] = arena_strndup(&r->arena, p, n);
+		p += n;
+	}
+	if (all_postal && s->npostal > 0) {
+		s->has_place = true;
+		return 0;
+	}
+	s->npostal = 0;
+	/* A department. */
+	n = strlen(place);
+	if ((n == 2 && ((place[0] >= '0' && place[0] <= '9' && place[1] >= '0' &&
+	    place[1] <= '9') || (place[0] == '2' && (place[1] == 'A' ||
+	    place[1] == 'B' || place[1] == 'a' || place[1] == 'b')))) ||
+	    (n == 3 && place[0] == '9' && (place[1] == '7' || place[1] == '8') &&
+	    place[2] >= '0' && place[2] <= '9')) {
+		snprintf(tok, sizeof(tok), "%s", place);
+		if (tok[1] == 'a' || tok[1] == 'b')
+			tok[1] = (char)(tok[1] - 'a' + 'A');
+		if (db_query(r->app->db, &r->arena, Q(SQ_PLACE_DEPT),
+		    DB_PARAMS(DBP_STR(tok)), &res) != DB_OK)
+			return -1;
+		for (i = 0; i < res.nrows && s->npostal < SEARCH_MAX_CODES; i++)
+			s->postal[s->npostal++] = db_cell(&res, i, 0);
+	} else {
+		/* A commune: its sites, by postal code refined by commune code. */
+		if (db_query(r->app->db, &r->arena, Q(SQ_PLACE_COMMUNE),
+		    DB_PARAMS(DBP_STR(like_prefix(r, place, n))), &res) != DB_OK)
+			return -1;
+		for (i = 0; i < res.nrows; i++) {
+			const char *pc = db_cell(&res, i, 0), *insee = db_cell(&res, i, 1);
+
+			if (!in_list(pc, s->postal, s->npostal) &&
+			    s->npostal < SEARCH_MAX_CODES) {
+				s->postal[s->npostal++] = pc;
+				s->refined[s->nrefined++] = pc;
+			}
+			if (*insee != '\0' && !in_list(insee, s->communes, s->ncommunes) &&
+			    s->ncommunes < SEARCH_MAX_CODES)
+				s->communes[s->ncommunes++] = insee;
+		}
+	}
+	if (s->npostal == 0) {
+		search_set_error(s, "lieu", "Aucun code postal, département ou commune de"
+		    " l'annuaire ne correspond à ce lieu.");
+		return 0;
+	}
+	s->has_place = true;
+	return 0;
+}
+
+/* ---- the form's choices ---- */
+
+int
+search_form_choices(struct req *r, struct tdict *ctx, const struct search *s)
+{
+	struct db_result res;
+	struct tlist *l, *groups = NULL, *items = NULL;
+	const char *group = NULL;
+	size_t i;
+
+	if (db_query(r->app->db, &r->arena, Q(SQ_PROFESSIONS), DB_NOPARAMS,
+	    &res) != DB_OK)
+		return -1;
+	l = tdict_list(ctx, "professions");
+	for (i = 0; i < res.nrows; i++) {
+		struct tdict *d = tlist_add(l);
+
+		tdict_str(d, "code", db_cell(&res, i, 0));
+		tdict_str(d, "label", db_cell(&res, i, 1));
+		tdict_bool(d, "selected", s->profession != NULL &&
+		    strcmp(s->profession, db_cell(&res, i, 0)) == 0);
+	}
+	if (db_query(r->app->db, &r->arena, Q(SQ_SKILLS), DB_NOPARAMS, &res) != DB_OK)
+		return -1;
+	groups = tdict_list(ctx, "skill_groups");
+	for (i = 0; i < res.nrows; i++) {
+		const char *g = db_cell(&res, i, 3);
+		struct tdict *d;
+
+		if (g == NULL || *g == '\0')
+			g = "Autres savoir-faire";
+		if (group == NULL || strcmp(group, g) != 0) {
+			d = tlist_add(groups);
+			tdict_str(d, "label", g);
+			items = tdict_list(d, "skills");
+			group = g;
+		}
+		d = tlist_add(items);
+		tdict_str(d, "code", db_cell(&res, i, 0));
+		tdict_str(d, "label", db_cell(&res, i, 1));
+		tdict_bool(d, "selected", s->skill != NULL &&
+		    strcmp(s->skill, db_cell(&res, i, 0)) == 0);
+	}
+	if (db_query(r->app->db, &r->arena, Q(SQ_OPTIONS), DB_NOPARAMS, &res) != DB_OK)
+		return -1;
+	{
+		struct tlist *care = tdict_list(ctx, "care_options");
+		struct tlist *equip = tdict_list(ctx, "equipment_options");
+
+		for (i = 0; i < res.nrows; i++) {
+			bool is_care = strcmp(db_cell(&res, i, 0), "care") == 0;
+			struct tdict *d = tlist_add(is_care ? care : equip);
+			const char *code = db_cell(&res, i, 1);
+
+			tdict_str(d, "code", code);
+			tdict_str(d, "label", db_cell(&res, i, 2));
+			tdict_bool(d, "checked", is_care ?
+			    in_list(code, s->care, s->ncare) :
+			    in_list(code, s->equip, s->nequip));
+		}
+	}
+	tdict_str(ctx, "nom", s->name);
+	return 0;
+}
+
+/* ---- the results ---- */
+
+static void
+hit_tdict(struct tdict *d, const struct search_hit *h, bool show_status)
+{
+	tdict_str(d, "idnps", h->idnps);
+	tdict_str(d, "last_name", h->last_name);
+	tdict_str(d, "first_name", h->first_name);
+	tdict_str(d, "title", h->practice_title);
+	tdict_str(d, "profession", h->profession);
+	tdict_str(d, "specialty", h->specialty);
+	tdict_str(d, "site_name", h->site_name);
+	tdict_str(d, "address", h->address);
+	tdict_str(d, "phone", h->phone);
+	tdict_bool(d, "card_completed", h->card_completed);
+	tdict_int(d, "score", h->score);
+	if (show_status)
+		cpts_status_tdict(d, h->status);
+}
+
+void
+search_hits_tdict(struct req *r, struct tdict *ctx,
+    const struct search_result *res, bool show_status)
+{
+	struct tlist *exact = tdict_list(ctx, "exact");
+	struct tlist *approx = tdict_list(ctx, "approx");
+	size_t i;
+
+	(void)r;
+	for (i = 0; i < res->nhits; i++)
+		hit_tdict(tlist_add(res->hits[i].exact ? exact : approx),
+		    &res->hits[i], show_status);
+	tdict_int(ctx, "nexact", (long long)res->nexact);
+	tdict_int(ctx, "napprox", (long long)(res->nhits - res->nexact));
+	tdict_int(ctx, "nhits", (long long)res->nhits);
+	tdict_bool(ctx, "has_exact", res->nexact > 0);
+	tdict_bool(ctx, "has_approx", res->nhits > res->nexact);
+	tdict_bool(ctx, "no_result", res->nhits == 0 && !res->empty_query);
+	tdict_bool(ctx, "national", res->national);
+	tdict_bool(ctx, "capped", res->nhits >= SEARCH_MAX_RESULTS);
+}
+
+/* The engine's statements; its pages are in annuaire_home.c and
+ * annuaire_cpts.c. */
+const struct app_area annuaire_search_area = {
+	"search", NULL, 0, search_sql, SQ__MAX,
+};

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Directory search for every logged-in user: name (folded), profession,
+# specialty, care modality, place (postal codes, commune, department),
+# exact and approximate matches in the documented order, the 50-result cap,
+# invalid input, the public sheet, and what a list never shows.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/annuaire-lib.sh"
+
+A=$(idnps_of 3902000001) B=$(idnps_of 3902000002) C=$(idnps_of 3902000003)
+D=$(idnps_of 3902000004) E=$(idnps_of 3902000005) F=$(idnps_of 3902000006)
+G=$(idnps_of 3902000007)
+LONS="postal=39000 insee=39300 commune=Lons-le-Saunier"
+DOLE="postal=39100 insee=39198 commune=Dole"
+BREVANS="postal=39100 insee=39078 commune=Brevans"
+CLAUDE="postal=39200 insee=39478 commune=Saint-Claude"
+lines=(
+	"$(act_line idnps="$A" last=QUINTARD first=PIERRE skill=SM54 "skill_label=Médecine Générale" $LONS)"
+	"$(act_line idnps="$B" last=QUINTARDEAU first=MARIE prof=60 prof_label=Infirmier $LONS)"
+	"$(act_line idnps="$C" last=VERNIZEAU first=CLAIRE skill=SM04 skill_label=Cardiologie $DOLE phone=0384000003)"
+	"$(act_line idnps="$D" last="D'ARVIEUX" first=JEAN skill=SM54 "skill_label=Médecine Générale" $BREVANS)"
+	"$(act_line idnps="$E" last=LE-QUELLEC first=ANNE prof=70 prof_label=Masseur-Kinésithérapeute $CLAUDE)"
+	"$(act_line idnps="$F" last=PETITGIRARD first=LOUIS skill=SM54 "skill_label=Médecine Générale" $LONS)"
+	"$(act_line idnps="$F" last=PETITGIRARD first=LOUIS skill=SM54 "skill_label=Médecine Générale" $CLAUDE)"
+	"$(act_line idnps="$G" last=MOUCHETTE first=JULIE prof=60 prof_label=Infirmier $DOLE)"
+)
+for i in $(seq -w 1 60); do
+	lines+=("$(act_line idnps="$(idnps_of 39030000"$i")" last=CAPTEST first="N$i" prof=60 \
+		prof_label=Infirmier postal=39300 insee=39097 commune=Champagnole)")
+done
+act_file "$TEST_TMP/PS_LibreAcces_Personne_activite_t0202.txt" "${lines[@]}"
+import_rpps --partial "$TEST_TMP/PS_LibreAcces_Personne_activite_t0202.txt" || fail "import: $(cat "$TEST_TMP/import.log")"
+# MOUCHETTE has filled in her card: home visits; QUINTARD has a private status.
+sql "INSERT INTO parvis.professional_card (idnps, email, completed) VALUES ('$G', 'j.mouchette@exemple.fr', TRUE)"
+sql "INSERT INTO parvis.professional_option (idnps, kind, code) VALUES ('$G', 'care', 'domicile')"
+cpts=$(make_cpts "CPTS T0202" 39000)
+sql "INSERT INTO parvis.cpts_professional (cpts_id, idnps, status, note) VALUES ($cpts, '$A', 'refus', 'NOTE-SECRETE-T0202')"
+
+make_user t0202
+login_ready t0202
+search() { http GET /annuaire/ -G "$@"; assert_status 200; }
+list() { hits | paste -sd ' '; }
+expect() { # expect exact|approx "IDNPS..." 
+	local got
+	got=$(section_hits "$1" | paste -sd ' ')
+	[[ $got == "$2" ]] || fail "$1 matches: got '$got', expected '$2'"
+}
+
+note "the form offers the professions and specialties of the files"
+http GET /annuaire/
+assert_status 200
+assert_body_contains '<option value="70">Masseur-Kinésithérapeute</option>'
+assert_body_contains '<option value="SM04">Cardiologie</option>'
+assert_body_contains 'value="domicile"'
+
+note "name: the start of the last name, or first + last, in either order"
+search --data-urlencode nom=quintard
+[[ $(list) == "$A $B" ]] || fail "quintard: $(list)"
+assert_body_contains 'toute la France'
+search --data-urlencode "nom=Pierre Quintard"
+[[ $(list) == "$A" ]] || fail "pierre quintard: $(list)"
+search --data-urlencode "nom=quintard pierre"
+[[ $(list) == "$A" ]] || fail "quintard pierre: $(list)"
+note "accents, case, hyphens and apostrophes do not matter"
+for n in "d'arvieux" "darvieux" "D’ARVIEUX"; do
+	search --data-urlencode "nom=$n"
+	[[ $(list) == "$D" ]] || fail "$n: $(list)"
+done
+for n in "le quellec" "le-quellec" "LE QUELLEC"; do
+	search --data-urlencode "nom=$n"
+	[[ $(list) == "$E" ]] || fail "$n: $(list)"
+done
+search --data-urlencode "nom=vérnizeau"
+[[ $(list) == "$C" ]] || fail "accent: $(list)"
+note "LIKE wildcards typed are literal"
+search --data-urlencode "nom=%uintard" --data-urlencode lieu=39000
+[[ -z $(list) ]] || fail "% matched: $(list)"
+search --data-urlencode "nom=_uintard"
+[[ -z $(list) ]] || fail "_ matched: $(list)"
+
+note "place + one criterion: exact matches only, in name order"
+search --data-urlencode lieu=39000 --data-urlencode profession=10
+expect exact "$F $A"
+[[ $(list) == "$F $A" ]] || fail "lieu 39000 médecins: $(list)"
+
+note "exact (all criteria) and approximate (some) matches"
+search --data-urlencode lieu=39100 --data-urlencode profession=10 --data-urlencode specialite=SM04
+expect exact "$C"
+expect approx "$D"
+assert_body_contains 'Correspondances exactes (1)'
+assert_body_contains 'Correspondances approchées (1)'
+
+note "ranking: care 2 + profession 3 > specialty 4 > profession 3; ties by name"
+search --data-urlencode "lieu=39000 39100 39200" --data-urlencode profession=60 \
+	--data-urlencode specialite=SM54 --data-urlencode prise_en_charge=domicile
+expect exact ""
+expect approx "$G $D $F $A $B"
+grep -q 'Correspondances exactes' "$HTTP_DIR/body" && fail "an exact heading without exact matches"
+search --data-urlencode "lieu=39100" --data-urlencode profession=60 --data-urlencode prise_en_charge=domicile
+expect exact "$G"
+
+note "a commune name: its postal code refined by its INSEE code (Dole, not Brevans)"
+search --data-urlencode lieu=dole --data-urlencode profession=10
+[[ $(list) == "$C" ]] || fail "dole: $(list)"
+search --data-urlencode lieu=39100 --data-urlencode profession=10
+[[ $(list) == "$D $C" ]] || fail "39100: $(list)"
+note "a department"
+search --data-urlencode lieu=39 --data-urlencode profession=70
+[[ $(list) == "$E" ]] || fail "department 39: $(list)"
+note "someone with two sites comes once"
+search --data-urlencode "lieu=39000, 39200" --data-urlencode specialite=SM54
+[[ $(list) == "$F $A" ]] || fail "two sites: $(list)"
+
+note "at most 50 results, the most relevant first"
+search --data-urlencode lieu=39300 --data-urlencode profession=60
+[[ $(hits | wc -l) == 50 ]] || fail "$(hits | wc -l) results"
+assert_body_contains 'Les 50 résultats les plus pertinents'
+hits | head -n 1 | grep -qx "$(idnps_of 3903000001)" || fail "cap: first is not N01"
+hits | grep -qx "$(idnps_of 3903000051)" && fail "cap: the 51st is shown"
+
+note "the green card icon and the list's contents; no status, no note"
+search --data-urlencode lieu=39100
+grep -A3 "/annuaire/pro/$G\"" "$HTTP_DIR/body" | grep -q 'card-done' || fail "no green card for MOUCHETTE"
+grep -A3 "/annuaire/pro/$C\"" "$HTTP_DIR/body" | grep -q 'card-empty' || fail "VERNIZEAU's card is not grey"
+search --data-urlencode lieu=39000
+assert_body_not_contains 'NOTE-SECRETE-T0202'
+assert_body_not_contains 'status-refus'
+assert_body_contains 'QUINTARD'
+
+note "invalid input: 422 with the message beside the field"
+search_bad() { http GET /annuaire/ -G "$@"; assert_status 422; }
+search_bad --data-urlencode "nom=$(printf 'x%.0s' $(seq 1 101))"
+assert_body_contains 'nom-error'
+search_bad --data-urlencode "nom=' - '"
+assert_body_contains 'Indiquez au moins une lettre du nom.'
+search_bad --data-urlencode 'profession=<script>'
+assert_body_contains 'Cette profession n&#39;existe pas.'
+assert_body_not_contains '<script>'
+search_bad --data-urlencode lieu=99999
+assert_body_contains 'lieu-error'
+search_bad --data-urlencode 'prise_en_charge=x y'
+http GET /annuaire/ -G --data-urlencode lieu=12345
+assert_status 200
+assert_body_contains 'Aucun professionnel ne correspond'
+
+note "the public sheet; unknown and malformed identifiers"
+http GET "/annuaire/pro/$C"
+assert_status 200
+assert_body_contains 'VERNIZEAU'
+assert_body_contains 'Cardiologie'
+assert_body_contains '39100 Dole'
+assert_body_contains '0384000003'
+assert_body_not_contains 'cpts-private'
+http GET "/annuaire/pro/$A"
+assert_status 200
+assert_body_not_contains 'NOTE-SECRETE-T0202'
+assert_body_not_contains 'refus'
+http GET "/annuaire/pro/$(idnps_of 3909999999)"
+assert_status 404
+http GET /annuaire/pro/abc
+assert_status 404
+http GET "/annuaire/pro/$C?cpts=$cpts"
+assert_status 403

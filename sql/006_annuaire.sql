@@ -12,11 +12,8 @@
 -- ---- Territories ----------------------------------------------------------
 -- A CPTS covers a territory (INSEE commune codes and/or postal codes),
 -- shared with ICOPE, whose alert managers are scoped to a territory: the
--- tables territory, territory_postal_code and territory_commune.  They are
--- created by 007_icope.sql for now (a plain CREATE TABLE there would fail if
--- this file created them first); cpts.territory_id refers to territory.id,
--- and its foreign key is to be added when the tables move here (see the
--- directory's report to the lead).
+-- tables territory, territory_postal_code and territory_commune, created
+-- below just before the CPTS; cpts.territory_id refers to territory.id.
 
 -- ---- Import runs ----------------------------------------------------------
 CREATE TABLE rpps_import (
@@ -233,6 +230,35 @@ CREATE TABLE professional_option (
 		REFERENCES directory_option (kind, code)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- A territory is a CPTS territory: the lists of postal codes and INSEE
+-- commune codes it covers; a CPTS has one, and ICOPE's alert managers are
+-- scoped 'territory' + territory.id.
+CREATE TABLE IF NOT EXISTS territory (
+	id		BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+	name		VARCHAR(200) NOT NULL,
+	created_at	DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+	updated_at	DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+	updated_by	BIGINT UNSIGNED NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS territory_postal_code (
+	territory_id	BIGINT UNSIGNED NOT NULL,
+	postal_code	CHAR(5) CHARACTER SET ascii NOT NULL,
+	PRIMARY KEY (territory_id, postal_code),
+	KEY territory_pc (postal_code),
+	CONSTRAINT territory_pc_territory FOREIGN KEY (territory_id) REFERENCES territory (id)
+		ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS territory_commune (
+	territory_id	BIGINT UNSIGNED NOT NULL,
+	insee		CHAR(5) CHARACTER SET ascii NOT NULL,
+	PRIMARY KEY (territory_id, insee),
+	KEY territory_insee (insee),
+	CONSTRAINT territory_commune_territory FOREIGN KEY (territory_id) REFERENCES territory (id)
+		ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- ---- CPTS -------------------------------------------------------------------
 -- A CPTS and its territory.  Its managers hold the role cpts_manager with
 -- scope ('cpts', cpts.id) in user_role.
@@ -244,7 +270,8 @@ CREATE TABLE cpts (
 	updated_at	DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
 	updated_by	BIGINT UNSIGNED NULL,
 	UNIQUE KEY cpts_name (name),
-	KEY cpts_territory (territory_id)
+	KEY cpts_territory (territory_id),
+	CONSTRAINT cpts_territory FOREIGN KEY (territory_id) REFERENCES territory (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- A CPTS's view of a professional: no row means "inconnu".  The note is

@@ -3,34 +3,8 @@
 -- instruments, follow-up due dates.  Times are UTC; dates of care are
 -- calendar dates (DATE) as the professional wrote them.
 
--- A territory is a CPTS territory: the lists of postal codes and INSEE
--- commune codes it covers.  The directory's CPTS tables are to map onto
--- these ids (alert_manager roles are scoped 'territory' + territory.id).
-CREATE TABLE territory (
-	id		BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-	name		VARCHAR(200) NOT NULL,
-	created_at	DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-	updated_at	DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
-	updated_by	BIGINT UNSIGNED NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE TABLE territory_postal_code (
-	territory_id	BIGINT UNSIGNED NOT NULL,
-	postal_code	CHAR(5) CHARACTER SET ascii NOT NULL,
-	PRIMARY KEY (territory_id, postal_code),
-	KEY territory_pc (postal_code),
-	CONSTRAINT territory_pc_territory FOREIGN KEY (territory_id) REFERENCES territory (id)
-		ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
-CREATE TABLE territory_commune (
-	territory_id	BIGINT UNSIGNED NOT NULL,
-	insee		CHAR(5) CHARACTER SET ascii NOT NULL,
-	PRIMARY KEY (territory_id, insee),
-	KEY territory_insee (insee),
-	CONSTRAINT territory_commune_territory FOREIGN KEY (territory_id) REFERENCES territory (id)
-		ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+-- The territories (CPTS territories: postal codes and INSEE commune codes)
+-- are created by 006_annuaire.sql, which owns the CPTS.
 
 -- The patient file's administrative part.  ins holds the 15 characters of
 -- the NIR/NIA without spaces (2A/2B kept); one file per INS.

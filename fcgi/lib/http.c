@@ -261,3 +261,14 @@ http_date_fr(struct req *r, time_t t, bool with_time)
 	strftime(out, sizeof(out), with_time ? "%d/%m/%Y à %H:%M" : "%d/%m/%Y", &tm);
 	return arena_strdup(&r->arena, out);
 }
+
+const char *
+code_label(const struct code_label *table, const char *code)
+{
+	if (code == NULL)
+		return "";
+	for (; table->code != NULL; table++)
+		if (strcmp(table->code, code) == 0)
+			return table->label;
+	return code;
+}

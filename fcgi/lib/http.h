@@ -115,6 +115,16 @@ const char *http_reason(int status);
  * in Europe/Paris (the program sets TZ at start).  From r's arena. */
 const char *http_date_fr(struct req *r, time_t t, bool with_time);
 
+/* A stored code and the French words people read for it. */
+struct code_label {
+	const char	*code;
+	const char	*label;
+};
+
+/* Returns the label of code in a table ended by { NULL, NULL }: "" for a
+ * NULL code, the code itself when the table does not know it. */
+const char *code_label(const struct code_label *table, const char *code);
+
 /* Role checks on the current session. */
 bool	 req_has_role(const struct req *r, const char *role);
 /* True when the session holds role with exactly this scope. */

@@ -230,33 +230,19 @@ static const struct {
 static const char *const user_statuses[] = { "pending", "active", "disabled", NULL };
 static const char *const outcomes[] = { "ok", "denied", "error", NULL };
 
-static const char *
-status_label(const char *status)
-{
-	if (status == NULL)
-		return "";
-	if (strcmp(status, "pending") == 0)
-		return "En attente d'activation";
-	if (strcmp(status, "active") == 0)
-		return "Actif";
-	if (strcmp(status, "disabled") == 0)
-		return "Désactivé";
-	return status;
-}
+static const struct code_label user_status_labels[] = {
+	{ "pending", "En attente d'activation" },
+	{ "active", "Actif" },
+	{ "disabled", "Désactivé" },
+	{ NULL, NULL },
+};
 
-static const char *
-outcome_label(const char *o)
-{
-	if (o == NULL)
-		return "";
-	if (strcmp(o, "ok") == 0)
-		return "Réussi";
-	if (strcmp(o, "denied") == 0)
-		return "Refusé";
-	if (strcmp(o, "error") == 0)
-		return "Erreur";
-	return o;
-}
+static const struct code_label outcome_labels[] = {
+	{ "ok", "Réussi" },
+	{ "denied", "Refusé" },
+	{ "error", "Erreur" },
+	{ NULL, NULL },
+};
 
 /* A copy of s without surrounding blanks ("" for NULL). */
 static const char *
@@ -500,7 +486,7 @@ admin_users(struct req *r)
 		struct tdict *o = tlist_add(opts);
 
 		tdict_str(o, "value", user_statuses[i]);
-		tdict_str(o, "label", status_label(user_statuses[i]));
+		tdict_str(o, "label", code_label(user_status_labels, user_statuses[i]));
 		tdict_bool(o, "selected", strcmp(status, user_statuses[i]) == 0);
 	}
 	ferrs_ctx(r, ctx, &fe);
@@ -530,7 +516,7 @@ admin_users(struct req *r)
 		tdict_str(u, "first_name", db_cell(&res, i, 3));
 		tdict_str(u, "last_name", db_cell(&res, i, 4));
 		tdict_str(u, "status", db_cell(&res, i, 5));
-		tdict_str(u, "status_label", status_label(db_cell(&res, i, 5)));
+		tdict_str(u, "status_label", code_label(user_status_labels, db_cell(&res, i, 5)));
 		tdict_bool(u, "active", strcmp(db_cell(&res, i, 5), "active") == 0);
 		tdict_str(u, "roles", role_list_text(r, db_cell(&res, i, 6)));
 	}
@@ -590,7 +576,7 @@ user_page(struct req *r, long long uid, int status, const struct grant_form *g,
 	tdict_str(d, "profession", db_cell(&u, 0, 7));
 	tdict_str(d, "idnps", db_cell(&u, 0, 8));
 	tdict_str(d, "structure", db_cell(&u, 0, 9));
-	tdict_str(d, "status_label", status_label(db_cell(&u, 0, 10)));
+	tdict_str(d, "status_label", code_label(user_status_labels, db_cell(&u, 0, 10)));
 	tdict_str(d, "created", http_date_fr(r, (time_t)db_cell_int(&u, 0, 11), true));
 	tdict_str(d, "last_login", http_date_fr(r, (time_t)db_cell_int(&u, 0, 12), true));
 	if (db_cell_int(&u, 0, 13) > r->now)
@@ -1419,7 +1405,7 @@ admin_journal(struct req *r)
 		struct tdict *o = tlist_add(l);
 
 		tdict_str(o, "value", outcomes[i]);
-		tdict_str(o, "label", outcome_label(outcomes[i]));
+		tdict_str(o, "label", code_label(outcome_labels, outcomes[i]));
 		tdict_bool(o, "selected", strcmp(f.outcome, outcomes[i]) == 0);
 	}
 	ferrs_ctx(r, ctx, &fe);
@@ -1482,7 +1468,7 @@ admin_journal(struct req *r)
 		tdict_str(e, "object_id", db_cell(&res, k, 7));
 		tdict_str(e, "patient_id", db_cell(&res, k, 8));
 		tdict_str(e, "outcome", o);
-		tdict_str(e, "outcome_label", outcome_label(o));
+		tdict_str(e, "outcome_label", code_label(outcome_labels, o));
 		tdict_bool(e, "denied", o != NULL && strcmp(o, "ok") != 0);
 		tdict_str(e, "detail", db_cell(&res, k, 10));
 	}

@@ -191,33 +191,19 @@ ok_message(struct req *r)
 	return NULL;
 }
 
-static const char *
-status_label(const char *s)
-{
-	if (s == NULL)
-		return "";
-	if (strcmp(s, "pending") == 0)
-		return "En attente";
-	if (strcmp(s, "validated") == 0)
-		return "Validée";
-	if (strcmp(s, "refused") == 0)
-		return "Refusée";
-	return s;
-}
+static const struct code_label request_status_labels[] = {
+	{ "pending", "En attente" },
+	{ "validated", "Validée" },
+	{ "refused", "Refusée" },
+	{ NULL, NULL },
+};
 
-static const char *
-user_status_label(const char *s)
-{
-	if (s == NULL)
-		return "";
-	if (strcmp(s, "active") == 0)
-		return "Actif";
-	if (strcmp(s, "disabled") == 0)
-		return "Désactivé";
-	if (strcmp(s, "pending") == 0)
-		return "En attente";
-	return s;
-}
+static const struct code_label user_status_labels[] = {
+	{ "active", "Actif" },
+	{ "disabled", "Désactivé" },
+	{ "pending", "En attente" },
+	{ NULL, NULL },
+};
 
 /* "/support/?statut=refused&q=dupont&page=2" */
 static const char *
@@ -323,7 +309,7 @@ queue_get(struct req *r)
 	tdict_str(ctx, "ok", ok_message(r));
 	tdict_str(ctx, "q", q);
 	tdict_str(ctx, "statut", status);
-	tdict_str(ctx, "status_label", status_label(status));
+	tdict_str(ctx, "status_label", code_label(request_status_labels, status));
 	tdict_bool(ctx, "pending", strcmp(status, "pending") == 0);
 	tdict_int(ctx, "total", db_cell_int(&total, 0, 0));
 	tabs = tdict_list(ctx, "tabs");
@@ -335,7 +321,7 @@ queue_get(struct req *r)
 			if (strcmp(db_cell(&counts, k, 0), request_statuses[i]) == 0)
 				n = db_cell_int(&counts, k, 1);
 		it = tlist_add(tabs);
-		tdict_str(it, "label", status_label(request_statuses[i]));
+		tdict_str(it, "label", code_label(request_status_labels, request_statuses[i]));
 		tdict_int(it, "count", n);
 		tdict_str(it, "url", queue_url(r, request_statuses[i], q, 1));
 		tdict_bool(it, "current", strcmp(status, request_statuses[i]) == 0);
@@ -406,7 +392,7 @@ request_page(struct req *r, int status, long long id, const char **values,
 	tdict_str(ctx, "structure", db_cell(&res, 0, 6));
 	tdict_str(ctx, "email", db_cell(&res, 0, 7));
 	tdict_str(ctx, "mobile", db_cell(&res, 0, 8));
-	tdict_str(ctx, "status_label", status_label(st));
+	tdict_str(ctx, "status_label", code_label(request_status_labels, st));
 	tdict_bool(ctx, "pending", strcmp(st, "pending") == 0);
 	tdict_bool(ctx, "refused", strcmp(st, "refused") == 0);
 	tdict_str(ctx, "reason", db_cell(&res, 0, 10));
@@ -759,7 +745,7 @@ users_get(struct req *r)
 			tdict_str(it, "first_name", db_cell(&rows, i, 2));
 			tdict_str(it, "last_name", db_cell(&rows, i, 3));
 			tdict_str(it, "email", db_cell(&rows, i, 4));
-			tdict_str(it, "status_label", user_status_label(db_cell(&rows, i, 5)));
+			tdict_str(it, "status_label", code_label(user_status_labels, db_cell(&rows, i, 5)));
 			tdict_bool(it, "locked", db_cell_int(&rows, i, 6) != 0);
 			tdict_bool(it, "not_activated", db_cell_int(&rows, i, 7) != 0);
 		}
@@ -809,7 +795,7 @@ user_page(struct req *r, int status, long long id, const char *error)
 	tdict_str(ctx, "profession", db_cell(&u, 0, 7));
 	tdict_str(ctx, "idnps", db_cell(&u, 0, 8));
 	tdict_str(ctx, "structure", db_cell(&u, 0, 9));
-	tdict_str(ctx, "status_label", user_status_label(db_cell(&u, 0, 10)));
+	tdict_str(ctx, "status_label", code_label(user_status_labels, db_cell(&u, 0, 10)));
 	tdict_bool(ctx, "active", strcmp(db_cell(&u, 0, 10), "active") == 0);
 	tdict_bool(ctx, "disabled", strcmp(db_cell(&u, 0, 10), "disabled") == 0);
 	tdict_bool(ctx, "self", id == r->session->user_id);

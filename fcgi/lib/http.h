@@ -38,6 +38,8 @@ struct session {
 	size_t		 nroles;
 	const char	*cgu_pending;	/* "portal,icope": CGU to accept, or NULL */
 	const char	*home_page;	/* the user's chosen landing page, or NULL */
+	const char	*favorite_apps;	/* "3,7": ids of the favourite tiles */
+	long long	 catalog_generation; /* bumped on every application change */
 };
 
 struct req {

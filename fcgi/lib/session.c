@@ -146,6 +146,8 @@ session_load(struct req *r)
 	s->email = db_cell(&res, 0, 9);
 	roles_from_rows(r, s, &res);
 	s->home_page = db_cell(&res, 0, 16);
+	s->favorite_apps = db_cell(&res, 0, 17);
+	s->catalog_generation = db_cell_int(&res, 0, 18);
 	if ((rc = cgu_check(r, s, db_cell(&res, 0, 13), db_cell_int(&res, 0, 14),
 	    db_cell_int(&res, 0, 15))) != DB_OK)
 		return rc;

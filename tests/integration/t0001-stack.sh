@@ -122,3 +122,26 @@ wait_until 10 respawned ||
 kill -0 "$supervisor" || fail "the portal supervisor died"
 http GET /healthz
 assert_status 200
+
+note "the portal's login pool: its own supervisor, niced, serving the login endpoints"
+login_sup=$(supervisor_pid portal-login)
+kill -0 "$login_sup" || fail "no login pool"
+[[ $login_sup != "$(supervisor_pid portal)" ]] || fail "the login pool is the page pool"
+mapfile -t login_workers < <(worker_pids portal-login)
+((${#login_workers[@]} == 2)) || fail "the login pool has ${#login_workers[@]} workers, expected 2"
+for w in "${login_workers[@]}"; do
+	[[ $(ps -o ni= -p "$w" | tr -d ' ') == 10 ]] || fail "login worker $w is not niced"
+done
+for w in $(worker_pids portal); do
+	[[ $(ps -o ni= -p "$w" | tr -d ' ') == 0 ]] || fail "page worker $w is niced"
+done
+# A login request reaches the login pool: stop it, and the login page fails
+# while the other pages still answer.
+kill -STOP "$login_sup" "${login_workers[@]}"
+code=$(curl -s -o /dev/null -w '%{http_code}' -m 3 "$PARVIS_URL/connexion" || true)
+http GET /a-propos
+kill -CONT "$login_sup" "${login_workers[@]}"
+[[ $code != 200 ]] || fail "/connexion answered while the login pool was stopped"
+assert_status 200
+http GET /connexion
+assert_status 200

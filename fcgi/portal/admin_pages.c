@@ -1,5 +1,7 @@
 /*
- * Administration (/admin/): users and their roles with scopes, the
+ * Administration (/admin/): users, their roles with scopes and the
+ * RPPS/ADELI identifier their account is linked to (one account per
+ * identifier, shown with what the directory says of it), the
  * applications shown as tiles, the terms of use (CGU) and their versions,
  * and a read-only view of the audit log.  Every route needs the admin role
  * at the strong level (the pipeline checks both before any handler runs).
@@ -9,8 +11,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "admin_cpts.h"
 #include "audit.h"
 #include "db.h"
 #include "http.h"
@@ -46,6 +50,11 @@ enum {
 	ADM_AUDIT_USER_ID,
 	ADM_AUDIT_OLDER,
 	ADM_AUDIT_NEWER,
+	ADM_CPTS_COUNT,
+	ADM_PRO_GET,
+	ADM_USER_LOCK,
+	ADM_IDNPS_OWNER,
+	ADM_USER_SET_IDNPS,
 	ADM__MAX
 };
 #define Q(i)	DB_STMT(PA_ADMIN, (i))
@@ -170,6 +179,23 @@ static const char *const admin_sql[ADM__MAX] = {
 	    AUDIT_SELECT " AND a.id < ? ORDER BY a.id DESC LIMIT ?",
 	[ADM_AUDIT_NEWER] =
 	    AUDIT_SELECT " AND a.id > ? ORDER BY a.id ASC LIMIT ?",
+	[ADM_CPTS_COUNT] =
+	    "SELECT COUNT(*) FROM cpts",
+	/* The directory's record of an RPPS/ADELI identifier. */
+	[ADM_PRO_GET] =
+	    "SELECT p.last_name, p.first_name, p.last_key, p.first_key,"
+	    " COALESCE(pr.label, p.profession_code), p.file_status"
+	    " FROM professional p"
+	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
+	    " WHERE p.idnps = ?",
+	[ADM_USER_LOCK] =
+	    "SELECT login, idnps FROM app_user WHERE id = ? FOR UPDATE",
+	/* One account per identifier (sql/011_cpts_admin.sql). */
+	[ADM_IDNPS_OWNER] =
+	    "SELECT id, login FROM app_user WHERE idnps = ? AND id <> ?",
+	[ADM_USER_SET_IDNPS] =
+	    "UPDATE app_user SET idnps = ?, updated_at = FROM_UNIXTIME(?),"
+	    " updated_by = ? WHERE id = ?",
 };
 
 #define USERS_PER_PAGE	50
@@ -218,6 +244,11 @@ static const struct {
 } ok_messages[] = {
 	{ "role-attribue",	 "Le rôle a été attribué." },
 	{ "role-retire",	 "Le rôle a été retiré." },
+	{ "rpps-relie",		 "Le compte est relié à cet identifiant RPPS/ADELI : "
+				 "le professionnel peut remplir sa fiche de "
+				 "l'annuaire." },
+	{ "rpps-retire",	 "Le compte n'est plus relié à un identifiant "
+				 "RPPS/ADELI." },
 	{ "application-creee",	 "L'application a été ajoutée." },
 	{ "application-modifiee", "L'application a été modifiée." },
 	{ "document-cree",	 "Le document a été créé : publiez maintenant sa "
@@ -406,7 +437,7 @@ admin_root(struct req *r)
 static int
 admin_home(struct req *r)
 {
-	struct db_result st, rq, ap, cg, au;
+	struct db_result st, rq, ap, cg, au, cp;
 	struct tdict *ctx;
 	long long total = 0;
 	size_t i;
@@ -420,7 +451,9 @@ admin_home(struct req *r)
 	    db_query_row(r->app->db, &r->arena, Q(ADM_CGU_COUNT), DB_NOPARAMS,
 	    &cg) != DB_OK ||
 	    db_query_row(r->app->db, &r->arena, Q(ADM_AUDIT_RECENT),
-	    DB_PARAMS(DBP_INT(r->now - 86400)), &au) != DB_OK)
+	    DB_PARAMS(DBP_INT(r->now - 86400)), &au) != DB_OK ||
+	    db_query_row(r->app->db, &r->arena, Q(ADM_CPTS_COUNT), DB_NOPARAMS,
+	    &cp) != DB_OK)
 		return -1;
 	ctx = admin_ctx(r, "Administration", "home");
 	tdict_int(ctx, "users_pending", 0);
@@ -439,6 +472,7 @@ admin_home(struct req *r)
 	tdict_int(ctx, "apps_total", db_cell_int(&ap, 0, 0));
 	tdict_int(ctx, "apps_enabled", db_cell_int(&ap, 0, 1));
 	tdict_int(ctx, "cgu_documents", db_cell_int(&cg, 0, 0));
+	tdict_int(ctx, "cpts_total", db_cell_int(&cp, 0, 0));
 	tdict_int(ctx, "audit_day", db_cell_int(&au, 0, 0));
 	tdict_int(ctx, "audit_day_denied", db_cell_int(&au, 0, 1));
 	return http_render(r, 200, "portal/admin_home", ctx);
@@ -541,9 +575,54 @@ struct grant_form {
 	struct ferrs	 fe;
 };
 
+/* What the RPPS/ADELI form holds when it is shown again. */
+struct idnps_form {
+	const char	*typed;
+	const char	*error;
+};
+
+/* The directory's record of the account's identifier beside it: name and
+ * profession when found, a warning when it is not, or when the names
+ * differ.  Returns 0, or -1 on a database failure. */
 static int
-user_page(struct req *r, long long uid, int status, const struct grant_form *g,
-    const char *error)
+user_idnps_ctx(struct req *r, struct tdict *ctx, const struct db_result *u)
+{
+	const char *idnps = db_cell(u, 0, 8);
+	struct db_result p;
+	struct tdict *d;
+	char ka[256], kf[256];
+
+	if (idnps == NULL || *idnps == '\0')
+		return 0;
+	switch (db_query_row(r->app->db, &r->arena, Q(ADM_PRO_GET),
+	    DB_PARAMS(DBP_STR(idnps)), &p)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		tdict_bool(ctx, "idnps_unknown", true);
+		return 0;
+	default:
+		return -1;
+	}
+	d = tdict_dict(ctx, "pro");
+	tdict_str(d, "first_name", db_cell(&p, 0, 1));
+	tdict_str(d, "last_name", db_cell(&p, 0, 0));
+	tdict_str(d, "profession", db_cell(&p, 0, 4));
+	tdict_str(d, "url", arena_printf(&r->arena, "/annuaire/pro/%s", idnps));
+	tdict_bool(d, "disappeared", strcmp(db_cell(&p, 0, 5), "present") != 0);
+	/* Compared as the directory's search keys: accents, case, hyphens
+	 * and apostrophes do not count. */
+	if (!cpts_name_key(db_cell(u, 0, 5), ka, sizeof(ka)) ||
+	    !cpts_name_key(db_cell(u, 0, 4), kf, sizeof(kf)) ||
+	    strcasecmp(ka, db_cell(&p, 0, 2)) != 0 ||
+	    strcasecmp(kf, db_cell(&p, 0, 3)) != 0)
+		tdict_bool(d, "name_differs", true);
+	return 0;
+}
+
+static int
+user_page_full(struct req *r, long long uid, int status,
+    const struct grant_form *g, const struct idnps_form *rf, const char *error)
 {
 	struct db_result u, roles;
 	struct tdict *ctx, *d;
@@ -595,6 +674,12 @@ user_page(struct req *r, long long uid, int status, const struct grant_form *g,
 		buf_free(&b);
 	}
 	tdict_bool(ctx, "self", uid == r->session->user_id);
+	if (user_idnps_ctx(r, ctx, &u) != 0)
+		return -1;
+	tdict_str(ctx, "idnps_typed", rf != NULL ? rf->typed : "");
+	/* Its own message, apart from the role form's summary. */
+	if (rf != NULL && rf->error != NULL)
+		tdict_str(ctx, "err_idnps", rf->error);
 
 	l = tdict_list(ctx, "roles");
 	for (i = 0; i < roles.nrows; i++) {
@@ -638,6 +723,13 @@ user_page(struct req *r, long long uid, int status, const struct grant_form *g,
 		ferrs_ctx(r, ctx, &g->fe);
 	tdict_str(ctx, "error", error);
 	return http_render(r, status, "portal/admin_user", ctx);
+}
+
+static int
+user_page(struct req *r, long long uid, int status, const struct grant_form *g,
+    const char *error)
+{
+	return user_page_full(r, uid, status, g, NULL, error);
 }
 
 static int
@@ -773,6 +865,142 @@ admin_role_revoke(struct req *r)
 		return fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/utilisateurs/%lld?ok=role-retire", uid));
+}
+
+/* ---- the account's RPPS/ADELI identifier (app_user.idnps) ---- */
+
+/* The audit detail of a link: "old → new" and what the directory says. */
+static const char *
+idnps_detail(struct req *r, const char *old, const char *new)
+{
+	struct db_result p;
+	const char *dir = "";
+
+	if (new != NULL) {
+		switch (db_query_row(r->app->db, &r->arena, Q(ADM_PRO_GET),
+		    DB_PARAMS(DBP_STR(new)), &p)) {
+		case DB_OK:
+			dir = arena_printf(&r->arena, "; annuaire : %s %s",
+			    db_cell(&p, 0, 1), db_cell(&p, 0, 0));
+			break;
+		case DB_NOT_FOUND:
+			dir = "; absent de l'annuaire";
+			break;
+		default:
+			return NULL;
+		}
+	}
+	return arena_printf(&r->arena, "%s → %s%s", old != NULL ? old : "-",
+	    new != NULL ? new : "-", dir);
+}
+
+static int
+admin_idnps_set(struct req *r)
+{
+	struct db *db = r->app->db;
+	struct db_result u, owner;
+	struct idnps_form rf = { .typed = form_trim(r, "idnps") };
+	long long uid = path_id(r);
+	const char *login, *old, *detail;
+	char idnps[16];
+
+	if (uid == 0)
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	if (!cpts_idnps_parse(rf.typed, idnps)) {
+		rf.error = "Indiquez un numéro RPPS (11 chiffres), ADELI "
+		    "(9 chiffres) ou l'identifiant national IDNPS (8 ou 0 suivi "
+		    "du numéro) valide.";
+		return user_page_full(r, uid, 422, NULL, &rf, NULL);
+	}
+	if (db_begin(db) != DB_OK)
+		return -1;
+	switch (db_query_row(db, &r->arena, Q(ADM_USER_LOCK),
+	    DB_PARAMS(DBP_INT(uid)), &u)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	default:
+		return fail_rollback(r);
+	}
+	login = db_cell(&u, 0, 0);
+	old = db_cell(&u, 0, 1);
+	if (old != NULL && strcmp(old, idnps) == 0) {
+		db_rollback(db);
+		return http_redirect(r, arena_printf(&r->arena,
+		    "/admin/utilisateurs/%lld?ok=rpps-relie", uid));
+	}
+	switch (db_query_row(db, &r->arena, Q(ADM_IDNPS_OWNER),
+	    DB_PARAMS(DBP_STR(idnps), DBP_INT(uid)), &owner)) {
+	case DB_OK:
+		db_rollback(db);
+		rf.error = arena_printf(&r->arena, "Ce numéro est déjà relié au "
+		    "compte %s : un professionnel n'a qu'un compte. Retirez-le "
+		    "d'abord de ce compte-là.", db_cell(&owner, 0, 1));
+		return user_page_full(r, uid, 422, NULL, &rf, NULL);
+	case DB_NOT_FOUND:
+		break;
+	default:
+		return fail_rollback(r);
+	}
+	switch (db_exec(db, Q(ADM_USER_SET_IDNPS), DB_PARAMS(DBP_STR(idnps),
+	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(uid)), NULL)) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		db_rollback(db);
+		rf.error = "Ce numéro vient d'être relié à un autre compte : un "
+		    "professionnel n'a qu'un compte.";
+		return user_page_full(r, uid, 422, NULL, &rf, NULL);
+	default:
+		return fail_rollback(r);
+	}
+	if ((detail = idnps_detail(r, old, idnps)) == NULL ||
+	    audit(r, "user.idnps", "user", login, 0, AUDIT_OK, detail) != DB_OK ||
+	    db_commit(db) != DB_OK)
+		return fail_rollback(r);
+	return http_redirect(r, arena_printf(&r->arena,
+	    "/admin/utilisateurs/%lld?ok=rpps-relie", uid));
+}
+
+static int
+admin_idnps_clear(struct req *r)
+{
+	struct db *db = r->app->db;
+	struct db_result u;
+	long long uid = path_id(r);
+	const char *login, *old;
+
+	if (uid == 0)
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	if (db_begin(db) != DB_OK)
+		return -1;
+	switch (db_query_row(db, &r->arena, Q(ADM_USER_LOCK),
+	    DB_PARAMS(DBP_INT(uid)), &u)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		return http_error(r, 404, "Cet utilisateur n'existe pas.");
+	default:
+		return fail_rollback(r);
+	}
+	login = db_cell(&u, 0, 0);
+	old = db_cell(&u, 0, 1);
+	if (old == NULL) {
+		db_rollback(db);
+		return user_page(r, uid, 409, NULL, "Ce compte n'est relié à "
+		    "aucun identifiant RPPS/ADELI : la page a été mise à jour.");
+	}
+	if (db_exec(db, Q(ADM_USER_SET_IDNPS), DB_PARAMS(DBP_NULL,
+	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(uid)),
+	    NULL) != DB_OK ||
+	    audit(r, "user.idnps", "user", login, 0, AUDIT_OK,
+	    idnps_detail(r, old, NULL)) != DB_OK || db_commit(db) != DB_OK)
+		return fail_rollback(r);
+	return http_redirect(r, arena_printf(&r->arena,
+	    "/admin/utilisateurs/%lld?ok=rpps-retire", uid));
 }
 
 /* ---- applications (tiles) ---- */
@@ -1500,6 +1728,8 @@ static const struct route admin_routes[] = {
 	ADMIN_ROUTE("GET",  "/admin/utilisateurs/{id}",		admin_user),
 	ADMIN_ROUTE("POST", "/admin/utilisateurs/{id}/roles",	admin_role_grant),
 	ADMIN_ROUTE("POST", "/admin/utilisateurs/{id}/roles/retrait", admin_role_revoke),
+	ADMIN_ROUTE("POST", "/admin/utilisateurs/{id}/rpps",	admin_idnps_set),
+	ADMIN_ROUTE("POST", "/admin/utilisateurs/{id}/rpps/retrait", admin_idnps_clear),
 	ADMIN_ROUTE("GET",  "/admin/applications",		admin_apps),
 	ADMIN_ROUTE("GET",  "/admin/applications/nouvelle",	admin_app_new),
 	ADMIN_ROUTE("POST", "/admin/applications/nouvelle",	admin_app_create),

@@ -24,7 +24,8 @@ static const char *const cgu_sql[CGU__MAX] = {
 	[CGU_ACCEPTED] =
 	    "SELECT 1 FROM cgu_acceptance WHERE user_id = ? AND version_id = ?",
 	[CGU_ACCEPT] =
-	    "INSERT IGNORE INTO cgu_acceptance (user_id, version_id, accepted_at, ip)"
+	    "INSERT IGNORE INTO cgu_acceptance"
+	    " (user_id, version_id, accepted_at, ip)"
 	    " VALUES (?, ?, FROM_UNIXTIME(?), ?)",
 };
 

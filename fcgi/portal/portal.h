@@ -15,6 +15,7 @@ enum portal_area {
 	PA_SETTINGS,		/* settings.c: /compte */
 	PA_SUPPORT,		/* support.c: /support/ */
 	PA_ADMIN,		/* admin_pages.c: /admin/ */
+	PA_ADMIN_CPTS,		/* admin_cpts.c: /admin/cpts */
 	PA__END
 };
 
@@ -26,5 +27,6 @@ extern const struct app_area portal_account_area;
 extern const struct app_area portal_settings_area;
 extern const struct app_area portal_support_area;
 extern const struct app_area portal_admin_area;
+extern const struct app_area portal_admin_cpts_area;
 
 #endif

@@ -44,6 +44,7 @@ enum {
 	SUP_USER_LOCK,
 	SUP_USER_STATUS,
 	SUP_USER_UNLOCK,
+	SUP_IDNPS_OWNER,
 	SUP__MAX
 };
 #define Q(i)	DB_STMT(PA_SUPPORT, (i))
@@ -88,6 +89,9 @@ static const char *const support_sql[SUP__MAX] = {
 	    " WHERE r.id = ? FOR UPDATE",
 	[SUP_USER_BY_EMAIL] =
 	    "SELECT id, login, status FROM app_user WHERE email = ?",
+	/* One account per RPPS/ADELI identifier (sql/011_cpts_admin.sql). */
+	[SUP_IDNPS_OWNER] =
+	    "SELECT login FROM app_user WHERE idnps = ?",
 	[SUP_LOGIN_EXISTS] =
 	    "SELECT 1 FROM app_user WHERE login = ?",
 	[SUP_USER_INSERT] =
@@ -572,7 +576,7 @@ request_validate(struct req *r)
 	struct db *db = r->app->db;
 	struct db_result req, other;
 	unsigned long long n = 0;
-	const char *login = NULL, *email, *first;
+	const char *login = NULL, *email, *first, *idnps;
 	enum db_rc rc;
 
 	if (id == 0)
@@ -607,20 +611,39 @@ request_validate(struct req *r)
 	default:
 		goto fail;
 	}
+	/* The request's RPPS/ADELI number becomes the account's identifier:
+	 * one account per professional. */
+	idnps = idnps_of(r, db_cell(&req, 0, 5));
+	if (idnps != NULL) {
+		switch (db_query_row(db, &r->arena, Q(SUP_IDNPS_OWNER),
+		    DB_PARAMS(DBP_STR(idnps)), &other)) {
+		case DB_OK:
+			db_rollback(db);
+			return request_page(r, 409, id, NULL, NULL, arena_printf(
+			    &r->arena, "Le compte %s est déjà relié à ce numéro "
+			    "RPPS/ADELI : un professionnel n'a qu'un compte. "
+			    "Refusez la demande en l'indiquant.",
+			    db_cell(&other, 0, 0)));
+		case DB_NOT_FOUND:
+			break;
+		default:
+			goto fail;
+		}
+	}
 	if (login_make(r, first, db_cell(&req, 0, 3), &login) != DB_OK)
 		goto fail;
 	rc = db_exec(db, Q(SUP_USER_INSERT), DB_PARAMS(DBP_STR(login),
 	    DBP_STR(email), DBP_STR(db_cell(&req, 0, 1)), DBP_STR(first),
 	    DBP_STR(db_cell(&req, 0, 3)), DBP_STR(db_cell(&req, 0, 8)),
-	    DBP_STR(db_cell(&req, 0, 4)), DBP_STR(idnps_of(r, db_cell(&req, 0, 5))),
+	    DBP_STR(db_cell(&req, 0, 4)), DBP_STR(idnps),
 	    DBP_STR(db_cell(&req, 0, 6)), DBP_INT(r->now), DBP_INT(r->now),
 	    DBP_INT(r->session->user_id)), NULL);
 	if (rc == DB_DUPLICATE) {
 		/* A login or the address taken meanwhile by another action. */
 		db_rollback(db);
 		return request_page(r, 409, id, NULL, NULL, "Le compte n'a pas pu "
-		    "être créé : l'identifiant ou l'adresse e-mail vient d'être "
-		    "pris. Réessayez.");
+		    "être créé : l'identifiant, l'adresse e-mail ou le numéro "
+		    "RPPS/ADELI vient d'être pris. Réessayez.");
 	}
 	if (rc != DB_OK)
 		goto fail;
@@ -633,7 +656,9 @@ request_validate(struct req *r)
 	    account_identifier_send(r, email, first, login) != DB_OK ||
 	    account_activation_send(r, uid, email, first, login) != DB_OK ||
 	    audit(r, "user.create", "user", login, 0, AUDIT_OK,
-	    arena_printf(&r->arena, "demande %lld, rôle pro", id)) != DB_OK ||
+	    arena_printf(&r->arena, "demande %lld, rôle pro%s%s", id,
+	    idnps != NULL ? ", RPPS/ADELI " : "", idnps != NULL ? idnps :
+	    "")) != DB_OK ||
 	    audit(r, "account_request.validate", "account_request", id_str(r, id),
 	    0, AUDIT_OK, arena_printf(&r->arena, "compte %s", login)) != DB_OK ||
 	    db_commit(db) != DB_OK)

@@ -1,8 +1,9 @@
 /*
  * parvis-admin: the command line of the suite.  Applies migrations,
- * creates users and grants roles, manages the applications (tiles) and the
- * terms of use as the administration pages do, fills demo data, purges
- * what is expired.
+ * creates users and grants roles, manages the applications (tiles), the
+ * terms of use and the CPTS (with their territory and managers), links an
+ * account to its RPPS/ADELI identifier, as the administration pages do;
+ * fills demo data, purges what is expired.
  *
  * A role grant is checked against the same table as the pages
  * (fcgi/lib/roles.c), and so are an application's fields and a CGU
@@ -16,12 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "admin.h"
+#include "../portal/admin_cpts.h"
 #include "app.h"
 #include "audit.h"
 #include "buf.h"
@@ -51,6 +54,20 @@ enum admin_stmt {
 	ASQL_CGU_DOC_BY_CODE,
 	ASQL_CGU_DOC_INSERT,
 	ASQL_CGU_PUBLISH,
+	ASQL_TERRITORY_INSERT,
+	ASQL_CPTS_INSERT,
+	ASQL_POSTAL_ADD,
+	ASQL_COMMUNE_ADD,
+	ASQL_DIRECTORY_ANY,
+	ASQL_POSTAL_KNOWN,
+	ASQL_INSEE_KNOWN,
+	ASQL_CPTS_BY_ID,
+	ASQL_CPTS_BY_NAME,
+	ASQL_USER_FIND,
+	ASQL_USER_IDNPS_LOCK,
+	ASQL_IDNPS_OWNER,
+	ASQL_USER_SET_IDNPS,
+	ASQL_PRO_GET,
 	ASQL__MAX
 };
 
@@ -112,6 +129,42 @@ static const char *const admin_sql[ASQL__MAX] = {
 	    " published_by) SELECT ?, ?, ?, GREATEST(FROM_UNIXTIME(?),"
 	    " COALESCE(MAX(published_at), FROM_UNIXTIME(?))), NULL"
 	    " FROM cgu_version WHERE document_id = ?",
+	/* The CPTS and the RPPS/ADELI link as the admin pages change them
+	 * (fcgi/portal/admin_cpts.c, admin_pages.c). */
+	[ASQL_TERRITORY_INSERT] =
+	    "INSERT INTO territory (name) VALUES (?)",
+	[ASQL_CPTS_INSERT] =
+	    "INSERT INTO cpts (name, territory_id, created_at, updated_at)"
+	    " VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())",
+	[ASQL_POSTAL_ADD] =
+	    "INSERT INTO territory_postal_code (territory_id, postal_code)"
+	    " VALUES (?, ?)",
+	[ASQL_COMMUNE_ADD] =
+	    "INSERT INTO territory_commune (territory_id, insee) VALUES (?, ?)",
+	[ASQL_DIRECTORY_ANY] =
+	    "SELECT EXISTS (SELECT 1 FROM rpps_commune)",
+	[ASQL_POSTAL_KNOWN] =
+	    "SELECT 1 FROM rpps_commune WHERE postal_code = ? LIMIT 1",
+	[ASQL_INSEE_KNOWN] =
+	    "SELECT 1 FROM rpps_commune WHERE insee = ? LIMIT 1",
+	[ASQL_CPTS_BY_ID] =
+	    "SELECT id, name FROM cpts WHERE id = ? FOR UPDATE",
+	[ASQL_CPTS_BY_NAME] =
+	    "SELECT id, name FROM cpts WHERE name = ? FOR UPDATE",
+	/* A login first, then an e-mail address (as the pages). */
+	[ASQL_USER_FIND] =
+	    "SELECT id, login FROM app_user WHERE login = ? OR email = ?"
+	    " ORDER BY login = ? DESC, id LIMIT 1",
+	[ASQL_USER_IDNPS_LOCK] =
+	    "SELECT login, idnps, first_name, last_name FROM app_user"
+	    " WHERE id = ? FOR UPDATE",
+	[ASQL_IDNPS_OWNER] =
+	    "SELECT login FROM app_user WHERE idnps = ? AND id <> ?",
+	[ASQL_USER_SET_IDNPS] =
+	    "UPDATE app_user SET idnps = ?, updated_by = NULL WHERE id = ?",
+	[ASQL_PRO_GET] =
+	    "SELECT last_name, first_name, last_key, first_key FROM professional"
+	    " WHERE idnps = ?",
 };
 
 /* parvis-admin has one statement table, number 1. */
@@ -1012,6 +1065,355 @@ usage:
 	return 2;
 }
 
+/* ---- CPTS and the RPPS/ADELI link, as /admin/cpts and the user's page ---- */
+
+/* Prints the codes of c that the directory's communes do not know (once
+ * it holds some); returns how many, or -1 on a database failure. */
+static long
+cpts_codes_unknown(const struct cpts_codes *c, bool insee, const char *opt)
+{
+	struct db_result res;
+	long n = 0;
+	size_t i;
+	enum db_rc rc;
+
+	if (db_query_row(admin_db, &admin_arena, AQ(ASQL_DIRECTORY_ANY),
+	    DB_NOPARAMS, &res) != DB_OK) {
+		(void)db_failed();
+		return -1;
+	}
+	if (db_cell_int(&res, 0, 0) == 0)
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		rc = db_query_row(admin_db, &admin_arena, AQ(insee ?
+		    ASQL_INSEE_KNOWN : ASQL_POSTAL_KNOWN),
+		    DB_PARAMS(DBP_STR(c->code[i])), &res);
+		if (rc == DB_OK)
+			continue;
+		if (rc != DB_NOT_FOUND) {
+			(void)db_failed();
+			return -1;
+		}
+		fprintf(stderr, "parvis-admin: %s: %s ne figure pas dans "
+		    "l'annuaire\n", opt, c->code[i]);
+		n++;
+	}
+	return n;
+}
+
+/* Checks one list of codes; returns 0, or 1 after printing why not. */
+static int
+cpts_codes_check(const struct cpts_codes *c, bool insee, const char *opt)
+{
+	if (c->too_many) {
+		fprintf(stderr, "parvis-admin: %s: at most %d codes\n", opt,
+		    CPTS_CODES_MAX);
+		return 1;
+	}
+	if (c->nbad > 0) {
+		fprintf(stderr, "parvis-admin: %s: %s : %s\n", opt, insee ?
+		    "codes communes INSEE non valides" :
+		    "codes postaux non valides", c->bad);
+		return 1;
+	}
+	return 0;
+}
+
+static const char *
+cpts_codes_text(const struct cpts_codes *c)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		buf_printf(&b, "%s%s", i ? "," : "", c->code[i]);
+	out = arena_strdup(&admin_arena, buf_str(&b));
+	buf_free(&b);
+	return out;
+}
+
+static int
+cmd_create_cpts(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "postal-codes", required_argument, NULL, 'p' },
+		{ "communes", required_argument, NULL, 'c' },
+		{ "allow-unknown", no_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct cpts_codes postal, communes;
+	struct buf pt = BUF_INIT, ct = BUF_INIT;
+	const char *name, *why;
+	long long tid, id;
+	long unknown = 0, u;
+	bool allow = false;
+	enum db_rc rc;
+	size_t i;
+	int ch, bad = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': buf_printf(&pt, "%s ", optarg); break;
+		case 'c': buf_printf(&ct, "%s ", optarg); break;
+		case 'u': allow = true; break;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind != 1)
+		goto usage;
+	name = trim(argv[optind]);
+	cpts_codes_parse(buf_str(&pt), false, &postal);
+	cpts_codes_parse(buf_str(&ct), true, &communes);
+	buf_free(&pt);
+	buf_free(&ct);
+	if ((why = valid_text(name, 0, 100000)) != NULL ||
+	    (valid_text(name, 2, CPTS_NAME_MAX) != NULL &&
+	    (why = "Le nom compte 2 à 200 caractères.") != NULL)) {
+		fprintf(stderr, "parvis-admin: NAME: %s\n", why);
+		bad = 1;
+	}
+	bad |= cpts_codes_check(&postal, false, "--postal-codes");
+	bad |= cpts_codes_check(&communes, true, "--communes");
+	if (!bad && postal.n == 0 && communes.n == 0) {
+		fputs("parvis-admin: give the territory: --postal-codes and/or "
+		    "--communes\n", stderr);
+		bad = 1;
+	}
+	if (bad)
+		return 1;
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	if ((u = cpts_codes_unknown(&postal, false, "--postal-codes")) < 0 ||
+	    (unknown = cpts_codes_unknown(&communes, true, "--communes")) < 0) {
+		(void)tx_end(true, false);
+		return 1;
+	}
+	unknown += u;
+	if (unknown > 0 && !allow) {
+		(void)tx_end(true, false);
+		fputs("parvis-admin: nothing created; check the codes, or give "
+		    "--allow-unknown to keep them\n", stderr);
+		return 1;
+	}
+	if (db_exec(admin_db, AQ(ASQL_TERRITORY_INSERT), DB_PARAMS(
+	    DBP_STR(name)), NULL) != DB_OK) {
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	tid = (long long)db_insert_id(admin_db);
+	rc = db_exec(admin_db, AQ(ASQL_CPTS_INSERT), DB_PARAMS(DBP_STR(name),
+	    DBP_INT(tid)), NULL);
+	if (rc == DB_DUPLICATE) {
+		(void)tx_end(true, false);
+		fputs("parvis-admin: NAME: Une CPTS porte déjà ce nom.\n",
+		    stderr);
+		return 1;
+	}
+	if (rc != DB_OK) {
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	id = (long long)db_insert_id(admin_db);
+	for (i = 0; i < postal.n; i++)
+		if (db_exec(admin_db, AQ(ASQL_POSTAL_ADD), DB_PARAMS(DBP_INT(tid),
+		    DBP_STR(postal.code[i])), NULL) != DB_OK)
+			goto fail;
+	for (i = 0; i < communes.n; i++)
+		if (db_exec(admin_db, AQ(ASQL_COMMUNE_ADD), DB_PARAMS(
+		    DBP_INT(tid), DBP_STR(communes.code[i])), NULL) != DB_OK)
+			goto fail;
+	if (audit_cli(admin_db, "admin", "cpts.create", "cpts",
+	    arena_printf(&admin_arena, "%lld", id), arena_printf(&admin_arena,
+	    "nom=%s; territoire=%lld; codes postaux=%s; communes=%s%s", name,
+	    tid, cpts_codes_text(&postal), cpts_codes_text(&communes),
+	    unknown > 0 ? "; codes absents de l'annuaire acceptés" : "")) !=
+	    DB_OK || tx_end(true, true) != 0)
+		goto fail;
+	printf("CPTS %s created (id %lld, territory %lld): %zu postal code(s), "
+	    "%zu commune(s)\n", name, id, tid, postal.n, communes.n);
+	return 0;
+fail:
+	(void)tx_end(true, false);
+	return db_failed();
+usage:
+	buf_free(&pt);
+	buf_free(&ct);
+	fputs("usage: parvis-admin create-cpts NAME [--postal-codes \"C1 C2 ...\"]"
+	    "... [--communes \"INSEE1 INSEE2 ...\"]... [--allow-unknown]\n",
+	    stderr);
+	return 2;
+}
+
+/* Finds the user whose login (first) or e-mail is who; returns its id,
+ * 0 after printing that there is none, -1 on a database failure. */
+static long long
+user_find(const char *who, const char **login)
+{
+	struct db_result res;
+
+	switch (db_query_row(admin_db, &admin_arena, AQ(ASQL_USER_FIND),
+	    DB_PARAMS(DBP_STR(who), DBP_STR(who), DBP_STR(who)), &res)) {
+	case DB_OK:
+		*login = db_cell(&res, 0, 1);
+		return db_cell_int(&res, 0, 0);
+	case DB_NOT_FOUND:
+		fprintf(stderr, "parvis-admin: no user with the login or e-mail "
+		    "%s\n", who);
+		return 0;
+	default:
+		(void)db_failed();
+		return -1;
+	}
+}
+
+static int
+cmd_cpts_add_manager(int argc, char **argv)
+{
+	struct db_result c;
+	const char *login = NULL;
+	long long id = 0, uid;
+	enum db_rc rc;
+
+	if (argc != 3) {
+		fputs("usage: parvis-admin cpts-add-manager CPTS LOGIN  (CPTS: "
+		    "its number or its exact name; LOGIN: a login or an "
+		    "e-mail)\n", stderr);
+		return 2;
+	}
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	if (valid_parse_ll(argv[1], 1, ROLE_SCOPE_ID_MAX, &id) == 0)
+		rc = db_query_row(admin_db, &admin_arena, AQ(ASQL_CPTS_BY_ID),
+		    DB_PARAMS(DBP_INT(id)), &c);
+	else
+		rc = db_query_row(admin_db, &admin_arena, AQ(ASQL_CPTS_BY_NAME),
+		    DB_PARAMS(DBP_STR(argv[1])), &c);
+	if (rc == DB_NOT_FOUND) {
+		(void)tx_end(true, false);
+		fprintf(stderr, "parvis-admin: no CPTS %s\n", argv[1]);
+		return 1;
+	}
+	if (rc != DB_OK) {
+		(void)tx_end(true, false);
+		return db_failed();
+	}
+	id = db_cell_int(&c, 0, 0);
+	if ((uid = user_find(argv[2], &login)) <= 0) {
+		(void)tx_end(true, false);
+		return 1;
+	}
+	/* The grant and its audit row as grant-role and the pages. */
+	if (admin_grant(uid, arena_printf(&admin_arena, "cpts_manager:cpts:%lld",
+	    id), 1) != 0 || tx_end(true, true) != 0) {
+		(void)tx_end(true, false);
+		return 1;
+	}
+	printf("%s manages the CPTS %s (id %lld)\n", login, db_cell(&c, 0, 1),
+	    id);
+	return 0;
+}
+
+static int
+cmd_link_idnps(int argc, char **argv)
+{
+	struct db_result u, p, o;
+	const char *login = NULL, *old, *dir = "";
+	char idnps[16], ka[256], kf[256];
+	bool clear;
+	long long uid;
+
+	if (argc != 3) {
+		fputs("usage: parvis-admin link-idnps LOGIN RPPS|ADELI|IDNPS\n"
+		    "       parvis-admin link-idnps LOGIN --clear\n", stderr);
+		return 2;
+	}
+	clear = strcmp(argv[2], "--clear") == 0;
+	if (!clear && !cpts_idnps_parse(argv[2], idnps)) {
+		fprintf(stderr, "parvis-admin: %s: Indiquez un numéro RPPS (11 "
+		    "chiffres), ADELI (9 chiffres) ou l'identifiant national "
+		    "IDNPS valide.\n", argv[2]);
+		return 1;
+	}
+	if (db_begin(admin_db) != DB_OK)
+		return db_failed();
+	if ((uid = user_find(argv[1], &login)) <= 0 ||
+	    db_query_row(admin_db, &admin_arena, AQ(ASQL_USER_IDNPS_LOCK),
+	    DB_PARAMS(DBP_INT(uid)), &u) != DB_OK)
+		goto fail;
+	old = db_cell(&u, 0, 1);
+	if (clear ? old == NULL : old != NULL && strcmp(old, idnps) == 0) {
+		(void)tx_end(true, false);
+		printf("%s: nothing to change\n", login);
+		return 0;
+	}
+	if (!clear) {
+		switch (db_query_row(admin_db, &admin_arena, AQ(ASQL_IDNPS_OWNER),
+		    DB_PARAMS(DBP_STR(idnps), DBP_INT(uid)), &o)) {
+		case DB_OK:
+			fprintf(stderr, "parvis-admin: %s is already linked to "
+			    "the account %s: one account per professional\n",
+			    idnps, db_cell(&o, 0, 0));
+			goto fail;
+		case DB_NOT_FOUND:
+			break;
+		default:
+			(void)db_failed();
+			goto fail;
+		}
+		switch (db_query_row(admin_db, &admin_arena, AQ(ASQL_PRO_GET),
+		    DB_PARAMS(DBP_STR(idnps)), &p)) {
+		case DB_OK:
+			dir = arena_printf(&admin_arena, "; annuaire : %s %s",
+			    db_cell(&p, 0, 1), db_cell(&p, 0, 0));
+			if (!cpts_name_key(db_cell(&u, 0, 3), ka, sizeof(ka)) ||
+			    !cpts_name_key(db_cell(&u, 0, 2), kf, sizeof(kf)) ||
+			    strcasecmp(ka, db_cell(&p, 0, 2)) != 0 ||
+			    strcasecmp(kf, db_cell(&p, 0, 3)) != 0)
+				fprintf(stderr, "parvis-admin: warning: the "
+				    "directory's name (%s %s) differs from the "
+				    "account's (%s %s)\n", db_cell(&p, 0, 1),
+				    db_cell(&p, 0, 0), db_cell(&u, 0, 2),
+				    db_cell(&u, 0, 3));
+			break;
+		case DB_NOT_FOUND:
+			dir = "; absent de l'annuaire";
+			fprintf(stderr, "parvis-admin: warning: %s is not in the "
+			    "directory\n", idnps);
+			break;
+		default:
+			(void)db_failed();
+			goto fail;
+		}
+	}
+	switch (db_exec(admin_db, AQ(ASQL_USER_SET_IDNPS), DB_PARAMS(
+	    clear ? DBP_NULL : DBP_STR(idnps), DBP_INT(uid)), NULL)) {
+	case DB_OK:
+		break;
+	case DB_DUPLICATE:
+		fprintf(stderr, "parvis-admin: %s was just linked to another "
+		    "account\n", idnps);
+		goto fail;
+	default:
+		(void)db_failed();
+		goto fail;
+	}
+	if (audit_cli(admin_db, "admin", "user.idnps", "user", login,
+	    arena_printf(&admin_arena, "%s → %s%s", old != NULL ? old : "-",
+	    clear ? "-" : idnps, dir)) != DB_OK || tx_end(true, true) != 0)
+		goto fail;
+	if (clear)
+		printf("%s is no longer linked to %s\n", login, old);
+	else
+		printf("%s linked to %s\n", login, idnps);
+	return 0;
+fail:
+	(void)tx_end(true, false);
+	return 1;
+}
+
 static int
 cmd_purge(void)
 {
@@ -1041,6 +1443,11 @@ usage(void)
 	    "                                create a terms-of-use (CGU) document\n"
 	    "  publish-cgu DOC VERSION [--file F]\n"
 	    "                                publish a CGU version (text on stdin)\n"
+	    "  create-cpts NAME [--postal-codes L] [--communes L] [--allow-unknown]\n"
+	    "                                create a CPTS and its territory\n"
+	    "  cpts-add-manager CPTS LOGIN   make LOGIN a manager of the CPTS\n"
+	    "  link-idnps LOGIN IDNPS|--clear\n"
+	    "                                link an account to its RPPS/ADELI identifier\n"
 	    "  demo-data                     fill the database with synthetic demo data\n"
 	    "  import-rpps FILE...           import the national RPPS open-data files\n"
 	    "  gen-rpps KIND N OUT           write a synthetic RPPS file (demo, tests)\n"
@@ -1096,6 +1503,12 @@ main(int argc, char **argv)
 		rc = cmd_create_cgu_document(argc - i, argv + i);
 	else if (strcmp(cmd, "publish-cgu") == 0)
 		rc = cmd_publish_cgu(argc - i, argv + i);
+	else if (strcmp(cmd, "create-cpts") == 0)
+		rc = cmd_create_cpts(argc - i, argv + i);
+	else if (strcmp(cmd, "cpts-add-manager") == 0)
+		rc = cmd_cpts_add_manager(argc - i, argv + i);
+	else if (strcmp(cmd, "link-idnps") == 0)
+		rc = cmd_link_idnps(argc - i, argv + i);
 	else if (strcmp(cmd, "demo-data") == 0)
 		rc = admin_demo_data();
 	else if (strcmp(cmd, "import-rpps") == 0)

@@ -56,19 +56,22 @@ GRANT SELECT, INSERT, DELETE ON parvis.application_role TO 'parvis_portal'@'loca
 GRANT SELECT, INSERT, DELETE ON parvis.user_favorite_app TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.user_favorite_panel TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, DELETE ON parvis.user_favorite_partner TO 'parvis_portal'@'localhost';
+-- The directory's public data, read only: favourite partners
+-- (/compte/partenaires: search, partners' details) and the RPPS/ADELI link
+-- of accounts (/admin/utilisateurs: name and profession shown).
+GRANT SELECT ON parvis.professional TO 'parvis_portal'@'localhost';
+GRANT SELECT ON parvis.practice_site TO 'parvis_portal'@'localhost';
+GRANT SELECT ON parvis.rpps_profession TO 'parvis_portal'@'localhost';
 
--- parvis-portal: CPTS administration (/admin/cpts) and the RPPS/ADELI link
--- of accounts: the CPTS and their territories; the directory read to check
--- commune codes and show a professional's name; a CPTS's statuses, history
--- and options read to count adherents and to refuse a deletion that would
--- lose them.
+-- parvis-portal: CPTS administration (/admin/cpts): the CPTS and their
+-- territories; the directory's communes read to check commune codes; a
+-- CPTS's statuses, history and options read to count adherents and to
+-- refuse a deletion that would lose them.
 GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.cpts TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.territory TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, DELETE ON parvis.territory_postal_code TO 'parvis_portal'@'localhost';
 GRANT SELECT, INSERT, DELETE ON parvis.territory_commune TO 'parvis_portal'@'localhost';
 GRANT SELECT ON parvis.rpps_commune TO 'parvis_portal'@'localhost';
-GRANT SELECT ON parvis.professional TO 'parvis_portal'@'localhost';
-GRANT SELECT ON parvis.rpps_profession TO 'parvis_portal'@'localhost';
 GRANT SELECT ON parvis.cpts_professional TO 'parvis_portal'@'localhost';
 GRANT SELECT ON parvis.cpts_professional_history TO 'parvis_portal'@'localhost';
 GRANT SELECT ON parvis.professional_option TO 'parvis_portal'@'localhost';

@@ -6,7 +6,10 @@
  * to it is typed back, and the old address is told.  The password and the
  * secret question need the current password (throttled: REAUTH_MAX wrong
  * ones in REAUTH_WINDOW, then 429).  Home page, favourite panels and
- * favourite partners are preferences.  The sessions page lists the user's
+ * favourite partners are preferences; partners are picked from the
+ * directory (a search by name, profession and postal code on its folded
+ * name keys, several ticked at once) or typed by number, and shown with
+ * the directory's public details.  The sessions page lists the user's
  * open sessions and ends them.
  *
  * Every change is audited in its transaction and answered by a redirect
@@ -19,6 +22,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "directory.h"
 #include "http.h"
 #include "otp.h"
 #include "outbox.h"
@@ -48,12 +52,39 @@ enum {
 	SET_PARTNERS_COUNT,
 	SET_PARTNER_INSERT,
 	SET_PARTNER_DELETE,
+	SET_DIR_NAME,
+	SET_DIR_NAME_PROF,
+	SET_DIR_PLACE,
+	SET_DIR_PLACE_PROF,
+	SET_DIR_PROFESSIONS,
+	SET_DIR_PRESENT,
 	SET_SESSIONS_LIST,
 	SET_SESSIONS_OTHERS,
 	SET_SESSION_DELETE,
 	SET__MAX
 };
 #define Q(i)	DB_STMT(PA_SETTINGS, (i))
+
+/* Rows read for a directory search in a place: a professional with
+ * several sites there comes once per site, the first row is kept. */
+#define DIR_ROWS	"80"
+/* A directory hit's columns (1 parameter: the user, for "already a
+ * partner"); town is the column or subquery giving the commune. */
+#define DIR_COLS(town)							\
+	"SELECT p.idnps, p.first_name, p.last_name,"			\
+	" COALESCE(pr.label, p.profession_code), " town ","		\
+	" EXISTS (SELECT 1 FROM user_favorite_partner f"		\
+	"  WHERE f.user_id = ? AND f.idnps = p.idnps)"
+#define FIRST_TOWN							\
+	"(SELECT s.commune_label FROM practice_site s"			\
+	"  WHERE s.idnps = p.idnps AND s.status = 'present'"		\
+	"  ORDER BY s.id LIMIT 1)"
+/* A name on the folded keys of t: 5 parameters (full%, w1%, w2%, w2%,
+ * w1%): the start of the last name, or first + last in either order. */
+#define NAME_MATCH(t)							\
+	"(" t ".last_key LIKE ? OR (" t ".last_key LIKE ? AND "		\
+	t ".first_key LIKE ?) OR (" t ".last_key LIKE ? AND "		\
+	t ".first_key LIKE ?))"
 
 static const char *const settings_sql[SET__MAX] = {
 	[SET_USER_GET] =
@@ -98,9 +129,21 @@ static const char *const settings_sql[SET__MAX] = {
 	/* Serialises one user's list changes (the 20-partner limit). */
 	[SET_USER_LOCK] =
 	    "SELECT id FROM app_user WHERE id = ? FOR UPDATE",
+	/* With the directory's public details (first present site); f.idnps
+	 * is converted to the directory's character set so that its unique
+	 * key is used.  A partner gone from the directory stays. */
 	[SET_PARTNERS_LIST] =
-	    "SELECT idnps, UNIX_TIMESTAMP(created_at) FROM user_favorite_partner"
-	    " WHERE user_id = ? ORDER BY position, created_at",
+	    "SELECT f.idnps, UNIX_TIMESTAMP(f.created_at), p.first_name,"
+	    " p.last_name, COALESCE(pr.label, p.profession_code), p.file_status,"
+	    " s.street_number, s.street_repeat, s.street_type, s.street_name,"
+	    " s.postal_code, s.commune_label, s.phone, s.company_name"
+	    " FROM user_favorite_partner f"
+	    " LEFT JOIN professional p ON p.idnps = CONVERT(f.idnps USING ascii)"
+	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
+	    " LEFT JOIN practice_site s ON s.id = (SELECT MIN(s2.id)"
+	    "  FROM practice_site s2 WHERE s2.idnps = p.idnps"
+	    "  AND s2.status = 'present')"
+	    " WHERE f.user_id = ? ORDER BY f.position, f.created_at",
 	[SET_PARTNERS_COUNT] =
 	    "SELECT COUNT(*), COALESCE(MAX(position), 0) FROM user_favorite_partner"
 	    " WHERE user_id = ?",
@@ -109,6 +152,43 @@ static const char *const settings_sql[SET__MAX] = {
 	    " VALUES (?, ?, ?, FROM_UNIXTIME(?))",
 	[SET_PARTNER_DELETE] =
 	    "DELETE FROM user_favorite_partner WHERE user_id = ? AND idnps = ?",
+	/* Directory searches, one per shape so that each reads its index
+	 * (professional_name, professional_profession, site_place).  Columns:
+	 * idnps, first name, last name, profession, town, already a partner
+	 * (1 parameter: the user). */
+	[SET_DIR_NAME] =
+	    DIR_COLS(FIRST_TOWN) " FROM professional p"
+	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
+	    " WHERE " NAME_MATCH("p") " AND p.file_status = 'present'"
+	    " ORDER BY p.last_key, p.first_key, p.id LIMIT 21",
+	[SET_DIR_NAME_PROF] =
+	    DIR_COLS(FIRST_TOWN) " FROM professional p"
+	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
+	    " WHERE p.profession_code = ? AND " NAME_MATCH("p")
+	    " AND p.file_status = 'present'"
+	    " ORDER BY p.last_key, p.first_key, p.id LIMIT 21",
+	[SET_DIR_PLACE] =
+	    DIR_COLS("s.commune_label")
+	    " FROM practice_site s JOIN professional p ON p.idnps = s.idnps"
+	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
+	    " WHERE s.postal_code = ? AND s.status = 'present'"
+	    " AND " NAME_MATCH("s")
+	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT " DIR_ROWS,
+	[SET_DIR_PLACE_PROF] =
+	    DIR_COLS("s.commune_label")
+	    " FROM practice_site s JOIN professional p ON p.idnps = s.idnps"
+	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
+	    " WHERE s.postal_code = ? AND s.status = 'present'"
+	    " AND s.profession_code = ? AND " NAME_MATCH("s")
+	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT " DIR_ROWS,
+	[SET_DIR_PROFESSIONS] =
+	    "SELECT code, label FROM rpps_profession ORDER BY label LIMIT 500",
+	/* In the directory, and whether already a partner (a duplicate
+	 * insert would fail the transaction). */
+	[SET_DIR_PRESENT] =
+	    "SELECT EXISTS (SELECT 1 FROM user_favorite_partner f"
+	    "  WHERE f.user_id = ? AND f.idnps = p.idnps)"
+	    " FROM professional p WHERE p.idnps = ? AND p.file_status = 'present'",
 	/* Live sessions only: the same timeouts as session_load. */
 	[SET_SESSIONS_LIST] =
 	    "SELECT id, UNIX_TIMESTAMP(created_at), UNIX_TIMESTAMP(last_seen_at),"
@@ -167,6 +247,8 @@ static const struct {
 	{ "volets", "Vos volets favoris ont été enregistrés." },
 	{ "partenaire-ajoute", "Le professionnel a été ajouté à vos partenaires "
 	    "favoris." },
+	{ "partenaires-ajoutes", "Les professionnels ont été ajoutés à vos "
+	    "partenaires favoris." },
 	{ "partenaire-retire", "Le professionnel a été retiré de vos partenaires "
 	    "favoris." },
 	{ "session", "La session a été fermée." },
@@ -460,16 +542,6 @@ panel_label(const char *code)
 	return NULL;
 }
 
-/* "0612345678" -> "06 12 34 56 78" (other shapes as they are). */
-static const char *
-phone_display(struct req *r, const char *m)
-{
-	if (m == NULL || strlen(m) != 10)
-		return m;
-	return arena_printf(&r->arena, "%.2s %.2s %.2s %.2s %.2s", m, m + 2,
-	    m + 4, m + 6, m + 8);
-}
-
 /* Queues a notice to the user's address; returns the db result. */
 static enum db_rc
 notify(struct req *r, const struct account *a, const char *to,
@@ -547,7 +619,7 @@ account_page(struct req *r)
 	tdict_str(ctx, "structure", a.structure);
 	tdict_str(ctx, "idnps", a.idnps);
 	tdict_str(ctx, "email", a.email);
-	tdict_str(ctx, "mobile", phone_display(r, a.mobile));
+	tdict_str(ctx, "mobile", phone_display(&r->arena, a.mobile));
 	if (a.password_changed > 0)
 		tdict_str(ctx, "password_changed", http_date_fr(r, a.password_changed, true));
 	tdict_bool(ctx, "has_secret", a.has_secret);
@@ -601,11 +673,11 @@ contact_page(struct req *r, int status, const struct form_errors *e,
 		pm.nrows = 0;
 	ctx = page_ctx(r, "Mes coordonnées");
 	tdict_str(ctx, "email", a.email);
-	tdict_str(ctx, "mobile", phone_display(r, a.mobile));
+	tdict_str(ctx, "mobile", phone_display(&r->arena, a.mobile));
 	if (pe.nrows > 0)
 		tdict_str(ctx, "pending_email", db_cell(&pe, 0, 0));
 	if (pm.nrows > 0)
-		tdict_str(ctx, "pending_mobile", phone_display(r, db_cell(&pm, 0, 0)));
+		tdict_str(ctx, "pending_mobile", phone_display(&r->arena, db_cell(&pm, 0, 0)));
 	if (f != NULL) {
 		tdict_str(ctx, "value_email", f->email);
 		tdict_str(ctx, "value_mobile", f->mobile);
@@ -799,7 +871,7 @@ contact_code_post(struct req *r, const char *purpose)
 	    NULL) != DB_OK ||
 	    notify(r, &a, a.email, "Votre numéro de mobile Parvis a changé",
 	    arena_printf(&r->arena, "Le numéro de téléphone mobile de votre compte "
-	    "Parvis vient d'être remplacé par %s.", phone_display(r, target))) != DB_OK ||
+	    "Parvis vient d'être remplacé par %s.", phone_display(&r->arena, target))) != DB_OK ||
 	    audit(r, "settings.mobile.changed", "user", a.login, 0, AUDIT_OK,
 	    arena_printf(&r->arena, "%s -> %s", a.mobile ? a.mobile : "aucun",
 	    target)) != DB_OK ||
@@ -1264,22 +1336,158 @@ panels_post(struct req *r)
 
 /* ---- /compte/partenaires ---- */
 
+/* A search field: from the query string (the search form), or from the
+ * add form that carries the search along (to show it again). */
+static const char *
+search_field(struct req *r, const char *name)
+{
+	const char *v = http_query(r, name);
+
+	if (v == NULL)
+		v = http_form(r, name);
+	return trim(r, v != NULL ? v : "");
+}
+
+/* Returns true when the add form just sent had idnps ticked. */
+static bool
+ticked(const struct req *r, const char *idnps)
+{
+	size_t i;
+
+	for (i = 0; i < r->form.n; i++)
+		if (strcmp(r->form.v[i].name, "pro") == 0 &&
+		    strcmp(r->form.v[i].value, idnps) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The directory search of the page (nom, profession, code_postal): at
+ * most PARTNERS_MAX hits, each with a checkbox unless already a partner
+ * or the user.  Invalid fields get their message.  Returns 0 or -1.
+ */
+static int
+partners_search(struct req *r, struct tdict *ctx, struct form_errors *e,
+    const char *own)
+{
+	const char *nom = search_field(r, "nom");
+	const char *prof = search_field(r, "profession");
+	const char *pc = search_field(r, "code_postal");
+	const char *seen[PARTNERS_MAX];
+	struct db_result res;
+	struct name_patterns nl;
+	struct tlist *l;
+	size_t i, j, n = 0;
+	bool more = false, bad = false;
+	long long uid = r->session->user_id;
+	enum db_rc rc;
+
+	if (db_query(r->app->db, &r->arena, Q(SET_DIR_PROFESSIONS), DB_NOPARAMS,
+	    &res) != DB_OK)
+		return -1;
+	l = tdict_list(ctx, "professions");
+	for (i = 0; i < res.nrows; i++) {
+		struct tdict *it = tlist_add(l);
+
+		tdict_str(it, "code", db_cell(&res, i, 0));
+		tdict_str(it, "label", db_cell(&res, i, 1));
+		tdict_bool(it, "selected", strcmp(prof, db_cell(&res, i, 0)) == 0);
+	}
+	/* Not "profession": a partner's row would inherit it when theirs
+	 * is missing. */
+	tdict_str(ctx, "search_nom", nom);
+	tdict_str(ctx, "search_profession", prof);
+	tdict_str(ctx, "search_code_postal", pc);
+	if (*nom == '\0' && *prof == '\0' && *pc == '\0')
+		return 0;
+	if (*nom == '\0' || valid_text(nom, 2, 100) != NULL ||
+	    name_patterns(&r->arena, nom, &nl) != 0) {
+		error_add(e, "nom", "Saisissez au moins 2 lettres du nom du "
+		    "professionnel.");
+		bad = true;
+	}
+	if (*prof != '\0' && !dir_profession_code_ok(prof)) {
+		error_add(e, "profession", "Choisissez une profession dans la liste.");
+		bad = true;
+	}
+	if (*pc != '\0' && valid_postal_code(pc, 5, 5) != NULL) {
+		error_add(e, "code_postal", "Saisissez un code postal à 5 chiffres.");
+		bad = true;
+	}
+	if (bad)
+		return 0;
+#define NAME_PARAMS	DBP_STR(nl.full), DBP_STR(nl.w1), DBP_STR(nl.w2), \
+			DBP_STR(nl.w2), DBP_STR(nl.w1)
+	if (*pc != '\0' && *prof != '\0')
+		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_PLACE_PROF), DB_PARAMS(
+		    DBP_INT(uid), DBP_STR(pc), DBP_STR(prof), NAME_PARAMS), &res);
+	else if (*pc != '\0')
+		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_PLACE), DB_PARAMS(
+		    DBP_INT(uid), DBP_STR(pc), NAME_PARAMS), &res);
+	else if (*prof != '\0')
+		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_NAME_PROF), DB_PARAMS(
+		    DBP_INT(uid), DBP_STR(prof), NAME_PARAMS), &res);
+	else
+		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_NAME), DB_PARAMS(
+		    DBP_INT(uid), NAME_PARAMS), &res);
+#undef NAME_PARAMS
+	if (rc != DB_OK)
+		return -1;
+	l = tdict_list(ctx, "found");
+	for (i = 0; i < res.nrows; i++) {
+		const char *id = db_cell(&res, i, 0);
+		struct tdict *it;
+
+		for (j = 0; j < n && strcmp(seen[j], id) != 0; j++)
+			continue;
+		if (j < n)
+			continue;
+		if (n == PARTNERS_MAX) {
+			more = true;
+			break;
+		}
+		seen[n++] = id;
+		it = tlist_add(l);
+		tdict_str(it, "idnps", id);
+		tdict_strf(it, "name", "%s %s", db_cell(&res, i, 1), db_cell(&res, i, 2));
+		tdict_str(it, "profession", db_cell(&res, i, 3));
+		tdict_str(it, "town", db_cell(&res, i, 4));
+		tdict_bool(it, "partner", db_cell_int(&res, i, 5) != 0);
+		tdict_bool(it, "self", own != NULL && strcmp(own, id) == 0);
+		tdict_bool(it, "checked", ticked(r, id));
+	}
+	tdict_bool(ctx, "searched", true);
+	tdict_bool(ctx, "has_found", n > 0);
+	tdict_bool(ctx, "more_found", more);
+	return 0;
+}
+
+/*
+ * The page: the partners with the directory's details, the directory
+ * search and its results, the form by number (typed shown again).  e
+ * holds the errors of the form just refused (and gets the search's).
+ */
 static int
 partners_page(struct req *r, int status, const struct form_errors *e,
     const char *typed)
 {
 	struct tdict *ctx = page_ctx(r, "Mes partenaires favoris");
-	struct db_result res;
+	struct form_errors all = { 0 };
+	struct db_result res, own;
 	struct tlist *l;
 	size_t i;
 
+	if (e != NULL)
+		all = *e;
 	if (db_query(r->app->db, &r->arena, Q(SET_PARTNERS_LIST), DB_PARAMS(
-	    DBP_INT(r->session->user_id)), &res) != DB_OK)
+	    DBP_INT(r->session->user_id)), &res) != DB_OK ||
+	    db_query_row(r->app->db, &r->arena, Q(SET_USER_GET), DB_PARAMS(
+	    DBP_INT(r->session->user_id)), &own) != DB_OK)
 		return -1;
 	l = tdict_list(ctx, "partners");
 	for (i = 0; i < res.nrows; i++) {
 		struct tdict *it = tlist_add(l);
-		const char *id = db_cell(&res, i, 0);
+		const char *id = db_cell(&res, i, 0), *pc = db_cell(&res, i, 10);
 
 		tdict_str(it, "idnps", id);
 		/* The number people know: RPPS (11 digits) or ADELI (9). */
@@ -1287,13 +1495,34 @@ partners_page(struct req *r, int status, const struct form_errors *e,
 		tdict_str(it, "number", id + 1);
 		tdict_str(it, "added", http_date_fr(r, (time_t)db_cell_int(&res, i, 1),
 		    false));
+		if (db_cell(&res, i, 3) != NULL)
+			tdict_strf(it, "name", "%s %s", db_cell(&res, i, 2),
+			    db_cell(&res, i, 3));
+		tdict_str(it, "profession", db_cell(&res, i, 4));
+		/* Absent: never in the directory (a number typed); gone: no
+		 * longer in the national file. */
+		tdict_bool(it, "absent", db_cell(&res, i, 5) == NULL);
+		tdict_bool(it, "gone", db_cell(&res, i, 5) != NULL &&
+		    strcmp(db_cell(&res, i, 5), "present") != 0);
+		tdict_str(it, "company", db_cell(&res, i, 13));
+		tdict_str(it, "street", dir_street_line(&r->arena, &res, i, 6));
+		if (pc != NULL)
+			tdict_strf(it, "town", "%s %s", pc, db_cell(&res, i, 11) != NULL ?
+			    db_cell(&res, i, 11) : "");
+		tdict_str(it, "phone", phone_display(&r->arena, db_cell(&res, i, 12)));
 	}
 	tdict_int(ctx, "count", (long long)res.nrows);
 	tdict_int(ctx, "max", PARTNERS_MAX);
+	tdict_int(ctx, "room", res.nrows < PARTNERS_MAX ?
+	    (long long)(PARTNERS_MAX - res.nrows) : 0);
 	tdict_bool(ctx, "empty", res.nrows == 0);
 	tdict_bool(ctx, "full", res.nrows >= PARTNERS_MAX);
 	tdict_str(ctx, "value_idnps", typed);
-	errors_tdict(r, ctx, e);
+	if (partners_search(r, ctx, &all, db_cell(&own, 0, 6)) != 0)
+		return -1;
+	errors_tdict(r, ctx, &all);
+	if (status == 200 && all.n > 0)
+		status = 422;
 	return http_render(r, status, "portal/settings_partners", ctx);
 }
 
@@ -1301,6 +1530,118 @@ static int
 partners_get(struct req *r)
 {
 	return partners_page(r, 200, NULL, NULL);
+}
+
+/*
+ * Adds the professionals ticked in the directory search (pro=IDNPS,
+ * several): each must be in the directory; those already partners are
+ * left as they are; the total stays within PARTNERS_MAX, or nothing is
+ * added.  One transaction, one audit row per partner added.
+ */
+static int
+partners_add_many(struct req *r)
+{
+	const char *ids[PARTNERS_MAX];
+	struct db *db = r->app->db;
+	struct form_errors e = { 0 };
+	struct db_result res, own;
+	size_t i, j, n = 0, added = 0;
+	long long count, pos;
+
+	for (i = 0; i < r->form.n; i++) {
+		const char *v = r->form.v[i].value;
+
+		if (strcmp(r->form.v[i].name, "pro") != 0)
+			continue;
+		if (v == NULL || valid_idnps(v, 0, 0) != NULL) {
+			error_add(&e, "resultats", "Choisissez des professionnels "
+			    "dans la liste.");
+			return partners_page(r, 422, &e, NULL);
+		}
+		for (j = 0; j < n && strcmp(ids[j], v) != 0; j++)
+			continue;
+		if (j < n)
+			continue;
+		if (n == PARTNERS_MAX) {
+			error_add(&e, "resultats", arena_printf(&r->arena, "Cochez "
+			    "au plus %d professionnels.", PARTNERS_MAX));
+			return partners_page(r, 422, &e, NULL);
+		}
+		ids[n++] = v;
+	}
+	if (n == 0) {
+		error_add(&e, "resultats", "Cochez au moins un professionnel à "
+		    "ajouter.");
+		return partners_page(r, 422, &e, NULL);
+	}
+	if (db_query_row(db, &r->arena, Q(SET_USER_GET), DB_PARAMS(
+	    DBP_INT(r->session->user_id)), &own) != DB_OK)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (db_cell(&own, 0, 6) != NULL &&
+		    strcmp(db_cell(&own, 0, 6), ids[i]) == 0) {
+			error_add(&e, "resultats", "Vous ne pouvez pas vous ajouter "
+			    "vous-même à vos partenaires.");
+			return partners_page(r, 422, &e, NULL);
+		}
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (db_query_row(db, &r->arena, Q(SET_USER_LOCK), DB_PARAMS(
+	    DBP_INT(r->session->user_id)), &res) != DB_OK ||
+	    db_query_row(db, &r->arena, Q(SET_PARTNERS_COUNT), DB_PARAMS(
+	    DBP_INT(r->session->user_id)), &res) != DB_OK)
+		return fail_tx(r);
+	count = db_cell_int(&res, 0, 0);
+	pos = db_cell_int(&res, 0, 1);
+	for (i = 0; i < n; i++) {
+		switch (db_query_row(db, &r->arena, Q(SET_DIR_PRESENT), DB_PARAMS(
+		    DBP_INT(r->session->user_id), DBP_STR(ids[i])), &res)) {
+		case DB_OK:
+			break;
+		case DB_NOT_FOUND:
+			db_rollback(db);
+			error_add(&e, "resultats", arena_printf(&r->arena, "Le "
+			    "professionnel %s %s ne figure pas dans l'annuaire.",
+			    ids[i][0] == '8' ? "RPPS" : "ADELI", ids[i] + 1));
+			return partners_page(r, 422, &e, NULL);
+		default:
+			return fail_tx(r);
+		}
+		if (db_cell_int(&res, 0, 0) != 0)
+			continue;
+		if (count + 1 > PARTNERS_MAX) {
+			long long before = count - (long long)added;
+
+			db_rollback(db);
+			error_add(&e, "resultats", arena_printf(&r->arena, "Vous avez "
+			    "déjà %lld partenaire(s) favori(s) sur %d : vous pouvez "
+			    "en ajouter encore %lld. Cochez-en moins, ou retirez-en "
+			    "d'abord.", before, PARTNERS_MAX, before < PARTNERS_MAX ?
+			    PARTNERS_MAX - before : 0));
+			return partners_page(r, 422, &e, NULL);
+		}
+		if (db_exec(db, Q(SET_PARTNER_INSERT), DB_PARAMS(
+		    DBP_INT(r->session->user_id), DBP_STR(ids[i]),
+		    DBP_INT(pos + 1), DBP_INT(r->now)), NULL) != DB_OK ||
+		    audit(r, "settings.partner.added", "idnps", ids[i], 0, AUDIT_OK,
+		    "annuaire") != DB_OK)
+			return fail_tx(r);
+		count++;
+		pos++;
+		added++;
+	}
+	if (added == 0) {
+		db_rollback(db);
+		error_add(&e, "resultats", n == 1 ? "Ce professionnel figure déjà "
+		    "dans vos partenaires favoris." : "Ces professionnels figurent "
+		    "déjà dans vos partenaires favoris.");
+		return partners_page(r, 422, &e, NULL);
+	}
+	if (db_commit(db) != DB_OK)
+		return fail_tx(r);
+	return http_redirect(r, added == 1 ?
+	    "/compte/partenaires?ok=partenaire-ajoute" :
+	    "/compte/partenaires?ok=partenaires-ajoutes");
 }
 
 static int
@@ -1494,6 +1835,7 @@ static const struct route settings_routes[] = {
 	{ "POST", "/compte/volets",			panels_post,	  ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },
 	{ "GET",  "/compte/partenaires",		partners_get,	  ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },
 	{ "POST", "/compte/partenaires",		partner_add,	  ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },
+	{ "POST", "/compte/partenaires/ajout",		partners_add_many, ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },
 	{ "POST", "/compte/partenaires/{idnps}/retrait", partner_remove,  ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },
 	{ "GET",  "/compte/sessions",			sessions_page,	  ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },
 	{ "POST", "/compte/sessions/fin-des-autres",	sessions_end_others, ACCESS_LOGGED_IN, AUTH_LEVEL_1, NULL, 0 },

@@ -20,6 +20,7 @@
 #include "admin_cpts.h"
 #include "audit.h"
 #include "db.h"
+#include "formerr.h"
 #include "http.h"
 #include "portal.h"
 #include "roles.h"
@@ -199,42 +200,6 @@ path_id(struct req *r)
 	return id;
 }
 
-#define FERR_MAX	8
-struct ferrs {
-	struct {
-		const char	*field;
-		const char	*msg;
-	} v[FERR_MAX];
-	size_t	n;
-};
-
-static void
-ferr_add(struct ferrs *e, const char *field, const char *msg)
-{
-	if (msg == NULL || e->n == FERR_MAX)
-		return;
-	e->v[e->n].field = field;
-	e->v[e->n].msg = msg;
-	e->n++;
-}
-
-static void
-ferrs_ctx(struct req *r, struct tdict *ctx, const struct ferrs *e)
-{
-	struct tlist *l = tdict_list(ctx, "errors");
-	size_t i;
-
-	tdict_bool(ctx, "has_errors", e->n > 0);
-	for (i = 0; i < e->n; i++) {
-		struct tdict *d = tlist_add(l);
-
-		tdict_str(d, "field", e->v[i].field);
-		tdict_str(d, "message", e->v[i].msg);
-		tdict_str(ctx, arena_printf(&r->arena, "err_%s", e->v[i].field),
-		    e->v[i].msg);
-	}
-}
-
 static struct tdict *
 cpts_ctx(struct req *r, const char *title)
 {
@@ -334,7 +299,7 @@ struct cpts_form {
 	bool			 ask_unknown;	/* offer the box above */
 	struct cpts_codes	 postal;
 	struct cpts_codes	 communes;
-	struct ferrs		 fe;
+	struct form_errors		 fe;
 };
 
 /* The manager form's state when the page is shown again. */
@@ -421,7 +386,7 @@ form:
 	tdict_bool(ctx, "ask_unknown", f->ask_unknown);
 	tdict_bool(ctx, "unknown_ok", f->unknown_ok);
 	tdict_str(ctx, "error", error);
-	ferrs_ctx(r, ctx, &f->fe);
+	form_errors_tdict(&r->arena, ctx, &f->fe);
 	return http_render(r, status, "portal/admin_cpts_form", ctx);
 }
 
@@ -523,26 +488,26 @@ cpts_form_read(struct req *r, struct cpts_form *f)
 	f->commune_text = form_trim(r, "communes");
 	f->unknown_ok = http_form(r, "inconnus_ok") != NULL;
 	if ((e = valid_text(f->name, 0, 100000)) != NULL)
-		ferr_add(&f->fe, "nom", e);
+		form_error_add(&f->fe, "nom", e);
 	else if (valid_text(f->name, 2, CPTS_NAME_MAX) != NULL)
-		ferr_add(&f->fe, "nom", "Le nom compte 2 à 200 caractères.");
+		form_error_add(&f->fe, "nom", "Le nom compte 2 à 200 caractères.");
 	if ((e = valid_multiline(f->postal_text, 0, CODES_TEXT_MAX)) != NULL) {
-		ferr_add(&f->fe, "codes_postaux", e);
+		form_error_add(&f->fe, "codes_postaux", e);
 		f->postal_text = "";
 	} else {
 		cpts_codes_parse(f->postal_text, false, &f->postal);
-		ferr_add(&f->fe, "codes_postaux", codes_error(r, &f->postal,
+		form_error_add(&f->fe, "codes_postaux", codes_error(r, &f->postal,
 		    false));
 	}
 	if ((e = valid_multiline(f->commune_text, 0, CODES_TEXT_MAX)) != NULL) {
-		ferr_add(&f->fe, "communes", e);
+		form_error_add(&f->fe, "communes", e);
 		f->commune_text = "";
 	} else {
 		cpts_codes_parse(f->commune_text, true, &f->communes);
-		ferr_add(&f->fe, "communes", codes_error(r, &f->communes, true));
+		form_error_add(&f->fe, "communes", codes_error(r, &f->communes, true));
 	}
 	if (f->fe.n == 0 && f->postal.n == 0 && f->communes.n == 0)
-		ferr_add(&f->fe, "codes_postaux", "Indiquez le territoire : au "
+		form_error_add(&f->fe, "codes_postaux", "Indiquez le territoire : au "
 		    "moins un code postal ou un code commune.");
 	if (f->fe.n > 0)
 		return DB_OK;
@@ -557,14 +522,14 @@ cpts_form_read(struct req *r, struct cpts_form *f)
 	if (msg != NULL) {
 		f->ask_unknown = true;
 		if (!f->unknown_ok)
-			ferr_add(&f->fe, "codes_postaux", msg);
+			form_error_add(&f->fe, "codes_postaux", msg);
 	}
 	if ((rc = codes_unknown(r, &f->communes, true, &msg)) != DB_OK)
 		return rc;
 	if (msg != NULL) {
 		f->ask_unknown = true;
 		if (!f->unknown_ok)
-			ferr_add(&f->fe, "communes", msg);
+			form_error_add(&f->fe, "communes", msg);
 	}
 	return DB_OK;
 }
@@ -657,7 +622,7 @@ cpts_create(struct req *r)
 	    DBP_INT(r->session->user_id)), NULL);
 	if (rc == DB_DUPLICATE) {
 		db_rollback(db);
-		ferr_add(&f.fe, "nom", "Une CPTS porte déjà ce nom.");
+		form_error_add(&f.fe, "nom", "Une CPTS porte déjà ce nom.");
 		return cpts_page(r, 422, &f, NULL, NULL);
 	}
 	if (rc != DB_OK)
@@ -734,7 +699,7 @@ cpts_update(struct req *r)
 	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(id)), NULL);
 	if (rc == DB_DUPLICATE) {
 		db_rollback(db);
-		ferr_add(&f.fe, "nom", "Une autre CPTS porte déjà ce nom.");
+		form_error_add(&f.fe, "nom", "Une autre CPTS porte déjà ce nom.");
 		return cpts_page(r, 422, &f, NULL, NULL);
 	}
 	if (rc != DB_OK ||

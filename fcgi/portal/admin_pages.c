@@ -17,6 +17,7 @@
 #include "admin_cpts.h"
 #include "audit.h"
 #include "db.h"
+#include "formerr.h"
 #include "http.h"
 #include "portal.h"
 #include "roles.h"
@@ -362,44 +363,6 @@ like_pattern(struct req *r, const char *s)
 	return out;
 }
 
-/* Form errors: a summary at the top and a message beside each field
- * (err_<field> in the template context). */
-#define FERR_MAX	16
-struct ferrs {
-	struct {
-		const char	*field;
-		const char	*msg;
-	} v[FERR_MAX];
-	size_t	n;
-};
-
-static void
-ferr_add(struct ferrs *e, const char *field, const char *msg)
-{
-	if (msg == NULL || e->n == FERR_MAX)
-		return;
-	e->v[e->n].field = field;
-	e->v[e->n].msg = msg;
-	e->n++;
-}
-
-static void
-ferrs_ctx(struct req *r, struct tdict *ctx, const struct ferrs *e)
-{
-	struct tlist *l = tdict_list(ctx, "errors");
-	size_t i;
-
-	tdict_bool(ctx, "has_errors", e->n > 0);
-	for (i = 0; i < e->n; i++) {
-		struct tdict *d = tlist_add(l);
-
-		tdict_str(d, "field", e->v[i].field);
-		tdict_str(d, "message", e->v[i].msg);
-		tdict_str(ctx, arena_printf(&r->arena, "err_%s", e->v[i].field),
-		    e->v[i].msg);
-	}
-}
-
 /* The base context of an admin page: title, the section for the menu,
  * and the fixed success message named by ?ok=. */
 static struct tdict *
@@ -502,17 +465,17 @@ admin_users(struct req *r)
 	const char *q = query_trim(r, "q"), *status = query_trim(r, "statut");
 	const char *page_s = query_trim(r, "page"), *like;
 	struct db_result res, cnt;
-	struct ferrs fe = { .n = 0 };
+	struct form_errors fe = { .n = 0 };
 	struct tdict *ctx;
 	struct tlist *rows, *opts;
 	long long page = 1, total, npages;
 	size_t i;
 
-	ferr_add(&fe, "q", valid_text(q, 0, 100));
+	form_error_add(&fe, "q", valid_text(q, 0, 100));
 	if (*status != '\0' && !in_list(status, user_statuses))
-		ferr_add(&fe, "statut", "Choisissez un état de la liste.");
+		form_error_add(&fe, "statut", "Choisissez un état de la liste.");
 	if (*page_s != '\0' && valid_parse_ll(page_s, 1, 1000000, &page) != 0)
-		ferr_add(&fe, "page", "Le numéro de page est invalide.");
+		form_error_add(&fe, "page", "Le numéro de page est invalide.");
 	ctx = admin_ctx(r, "Utilisateurs", "users");
 	tdict_str(ctx, "q", q);
 	opts = tdict_list(ctx, "statuses");
@@ -523,7 +486,7 @@ admin_users(struct req *r)
 		tdict_str(o, "label", code_label(user_status_labels, user_statuses[i]));
 		tdict_bool(o, "selected", strcmp(status, user_statuses[i]) == 0);
 	}
-	ferrs_ctx(r, ctx, &fe);
+	form_errors_tdict(&r->arena, ctx, &fe);
 	if (fe.n > 0)
 		return http_render(r, 422, "portal/admin_users", ctx);
 
@@ -572,7 +535,7 @@ struct grant_form {
 	const char	*role;
 	const char	*scope;
 	const char	*scope_id;
-	struct ferrs	 fe;
+	struct form_errors	 fe;
 };
 
 /* What the RPPS/ADELI form holds when it is shown again. */
@@ -720,7 +683,7 @@ user_page_full(struct req *r, long long uid, int status,
 	}
 	tdict_str(ctx, "scope_id", g ? g->scope_id : "");
 	if (g != NULL)
-		ferrs_ctx(r, ctx, &g->fe);
+		form_errors_tdict(&r->arena, ctx, &g->fe);
 	tdict_str(ctx, "error", error);
 	return http_render(r, status, "portal/admin_user", ctx);
 }
@@ -780,17 +743,17 @@ admin_role_grant(struct req *r)
 	g.scope = form_trim(r, "portee");
 	g.scope_id = form_trim(r, "portee_id");
 	if (role_find(g.role) == NULL)
-		ferr_add(&g.fe, "role", "Choisissez un rôle de la liste.");
+		form_error_add(&g.fe, "role", "Choisissez un rôle de la liste.");
 	if (scope_find(g.scope) == NULL)
-		ferr_add(&g.fe, "portee", "Choisissez une portée de la liste.");
+		form_error_add(&g.fe, "portee", "Choisissez une portée de la liste.");
 	if (*g.scope_id != '\0' && valid_parse_ll(g.scope_id, 0, ID_MAX,
 	    &scope_id) != 0)
-		ferr_add(&g.fe, "portee_id", "Le numéro de la portée est un "
+		form_error_add(&g.fe, "portee_id", "Le numéro de la portée est un "
 		    "nombre entier positif.");
 	if (g.fe.n == 0 && (fault = role_scope_check(g.role, g.scope, scope_id,
 	    why)) != ROLE_OK)
 		/* The scope itself or its number is what to change. */
-		ferr_add(&g.fe, fault == ROLE_FAULT_SCOPE_ID ? "portee_id" :
+		form_error_add(&g.fe, fault == ROLE_FAULT_SCOPE_ID ? "portee_id" :
 		    "portee", arena_strdup(&r->arena, why));
 	if (g.fe.n > 0)
 		return user_page(r, uid, 422, &g, NULL);
@@ -805,7 +768,7 @@ admin_role_grant(struct req *r)
 		break;
 	case DB_DUPLICATE:
 		db_rollback(r->app->db);
-		ferr_add(&g.fe, "role", "Cet utilisateur a déjà ce rôle avec "
+		form_error_add(&g.fe, "role", "Cet utilisateur a déjà ce rôle avec "
 		    "cette portée.");
 		return user_page(r, uid, 422, &g, NULL);
 	default:
@@ -1045,7 +1008,7 @@ static const char *const level_labels[] = {
 struct app_form {
 	long long	 id;		/* 0 while creating */
 	struct appdef	 d;
-	struct ferrs	 fe;
+	struct form_errors	 fe;
 };
 
 static int
@@ -1099,7 +1062,7 @@ app_form_page(struct req *r, int status, const struct app_form *f)
 		    strcmp(f->d.cgu, db_cell(&docs, i, 0)) == 0);
 	}
 	tdict_bool(ctx, "no_cgu", *f->d.cgu == '\0');
-	ferrs_ctx(r, ctx, &f->fe);
+	form_errors_tdict(&r->arena, ctx, &f->fe);
 	return http_render(r, status, "portal/admin_app_form", ctx);
 }
 
@@ -1192,7 +1155,7 @@ app_form_read(struct req *r, struct app_form *f)
 	f->d.enabled = http_form(r, "active") != NULL;
 	n = appdef_check(&f->d, f->id == 0, errs);
 	for (i = 0; i < n; i++)
-		ferr_add(&f->fe, names[errs[i].field], errs[i].msg);
+		form_error_add(&f->fe, names[errs[i].field], errs[i].msg);
 	memset(f->d.roles, 0, sizeof(f->d.roles));
 	for (i = 0; i < r->form.n; i++) {
 		if (strcmp(r->form.v[i].name, "roles") != 0)
@@ -1206,7 +1169,7 @@ app_form_read(struct req *r, struct app_form *f)
 			f->d.roles[k] = true;
 	}
 	if (unknown)
-		ferr_add(&f->fe, "roles", "Cochez des rôles de la liste.");
+		form_error_add(&f->fe, "roles", "Cochez des rôles de la liste.");
 }
 
 /* A short description of the saved application, for the audit log. */
@@ -1256,12 +1219,12 @@ app_save(struct req *r, struct app_form *f)
 		break;
 	case DB_DUPLICATE:
 		db_rollback(db);
-		ferr_add(&f->fe, "code", "Une application a déjà ce code.");
+		form_error_add(&f->fe, "code", "Une application a déjà ce code.");
 		return app_form_page(r, 422, f);
 	case DB_CONSTRAINT:
 		/* The document was removed while the form was open. */
 		db_rollback(db);
-		ferr_add(&f->fe, "cgu", "Choisissez un document de la liste.");
+		form_error_add(&f->fe, "cgu", "Choisissez un document de la liste.");
 		return app_form_page(r, 422, f);
 	default:
 		return fail_rollback(r);
@@ -1317,7 +1280,7 @@ admin_app_update(struct req *r)
 
 static int
 cgu_list_page(struct req *r, int status, const char *code, const char *title,
-    const struct ferrs *fe)
+    const struct form_errors *fe)
 {
 	struct db_result docs;
 	struct tdict *ctx;
@@ -1342,14 +1305,14 @@ cgu_list_page(struct req *r, int status, const char *code, const char *title,
 	}
 	tdict_str(ctx, "code", code);
 	tdict_str(ctx, "doc_title", title);
-	ferrs_ctx(r, ctx, fe);
+	form_errors_tdict(&r->arena, ctx, fe);
 	return http_render(r, status, "portal/admin_cgu_list", ctx);
 }
 
 static int
 admin_cgu_list(struct req *r)
 {
-	struct ferrs fe = { .n = 0 };
+	struct form_errors fe = { .n = 0 };
 
 	return cgu_list_page(r, 200, "", "", &fe);
 }
@@ -1358,10 +1321,10 @@ static int
 admin_cgu_create(struct req *r)
 {
 	const char *code = form_trim(r, "code"), *title = form_trim(r, "titre");
-	struct ferrs fe = { .n = 0 };
+	struct form_errors fe = { .n = 0 };
 
-	ferr_add(&fe, "code", cgudef_code_check(code));
-	ferr_add(&fe, "titre", cgudef_title_check(title));
+	form_error_add(&fe, "code", cgudef_code_check(code));
+	form_error_add(&fe, "titre", cgudef_title_check(title));
 	if (fe.n > 0)
 		return cgu_list_page(r, 422, code, title, &fe);
 	if (db_begin(r->app->db) != DB_OK)
@@ -1372,7 +1335,7 @@ admin_cgu_create(struct req *r)
 		break;
 	case DB_DUPLICATE:
 		db_rollback(r->app->db);
-		ferr_add(&fe, "code", "Un document a déjà ce code.");
+		form_error_add(&fe, "code", "Un document a déjà ce code.");
 		return cgu_list_page(r, 422, code, title, &fe);
 	default:
 		return fail_rollback(r);
@@ -1399,7 +1362,7 @@ cgu_doc_load(struct req *r, struct db_result *doc)
 
 static int
 cgu_doc_page(struct req *r, int status, const struct db_result *doc,
-    const char *version, const char *body, const struct ferrs *fe)
+    const char *version, const char *body, const struct form_errors *fe)
 {
 	struct db_result vers, latest;
 	struct tdict *ctx;
@@ -1441,7 +1404,7 @@ cgu_doc_page(struct req *r, int status, const struct db_result *doc,
 	tdict_bool(ctx, "no_versions", vers.nrows == 0);
 	tdict_str(ctx, "version", version);
 	tdict_str(ctx, "body", body);
-	ferrs_ctx(r, ctx, fe);
+	form_errors_tdict(&r->arena, ctx, fe);
 	return http_render(r, status, "portal/admin_cgu_doc", ctx);
 }
 
@@ -1449,7 +1412,7 @@ static int
 admin_cgu_doc(struct req *r)
 {
 	struct db_result doc;
-	struct ferrs fe = { .n = 0 };
+	struct form_errors fe = { .n = 0 };
 
 	switch (cgu_doc_load(r, &doc)) {
 	case DB_OK:
@@ -1465,7 +1428,7 @@ static int
 admin_cgu_publish(struct req *r)
 {
 	struct db_result doc;
-	struct ferrs fe = { .n = 0 };
+	struct form_errors fe = { .n = 0 };
 	const char *version = form_trim(r, "version");
 	const char *texte = http_form(r, "texte");
 	const char *body = cgudef_body_normalise(arena_strdup(&r->arena,
@@ -1483,8 +1446,8 @@ admin_cgu_publish(struct req *r)
 	}
 	docid = db_cell_int(&doc, 0, 0);
 	code = db_cell(&doc, 0, 1);
-	ferr_add(&fe, "version", cgudef_version_check(version));
-	ferr_add(&fe, "texte", cgudef_body_check(body));
+	form_error_add(&fe, "version", cgudef_version_check(version));
+	form_error_add(&fe, "texte", cgudef_body_check(body));
 	if (fe.n > 0)
 		return cgu_doc_page(r, 422, &doc, version, body, &fe);
 	if (db_begin(r->app->db) != DB_OK)
@@ -1496,7 +1459,7 @@ admin_cgu_publish(struct req *r)
 		break;
 	case DB_DUPLICATE:
 		db_rollback(r->app->db);
-		ferr_add(&fe, "version", "Cette version existe déjà pour ce "
+		form_error_add(&fe, "version", "Cette version existe déjà pour ce "
 		    "document : choisissez un autre numéro.");
 		return cgu_doc_page(r, 422, &doc, version, body, &fe);
 	default:
@@ -1572,7 +1535,7 @@ static int
 admin_journal(struct req *r)
 {
 	struct journal_filter f;
-	struct ferrs fe = { .n = 0 };
+	struct form_errors fe = { .n = 0 };
 	struct db_result res, u;
 	struct tdict *ctx;
 	struct tlist *l;
@@ -1592,34 +1555,34 @@ admin_journal(struct req *r)
 	f.outcome = query_trim(r, "resultat");
 	if (*f.from_s != '\0') {
 		if ((f.from = day_start(f.from_s, 0)) < 0)
-			ferr_add(&fe, "du", "Indiquez la date de début au format "
+			form_error_add(&fe, "du", "Indiquez la date de début au format "
 			    "JJ/MM/AAAA.");
 		f.has_from = f.from >= 0;
 	}
 	if (*f.to_s != '\0') {
 		if ((f.to = day_start(f.to_s, 1)) < 0)
-			ferr_add(&fe, "au", "Indiquez la date de fin au format "
+			form_error_add(&fe, "au", "Indiquez la date de fin au format "
 			    "JJ/MM/AAAA.");
 		f.has_to = f.to >= 0;
 	}
 	if (f.has_from && f.has_to && f.to <= f.from)
-		ferr_add(&fe, "au", "La date de fin précède la date de début.");
+		form_error_add(&fe, "au", "La date de fin précède la date de début.");
 	if (*f.login != '\0' && valid_text(f.login, 1, 64) != NULL)
-		ferr_add(&fe, "login", "L'identifiant compte 64 caractères au plus.");
+		form_error_add(&fe, "login", "L'identifiant compte 64 caractères au plus.");
 	if (*f.action != '\0' && !ascii_code(f.action, 1, 64, "._-"))
-		ferr_add(&fe, "action", "Le début d'action s'écrit en minuscules "
+		form_error_add(&fe, "action", "Le début d'action s'écrit en minuscules "
 		    "sans accent, par exemple « role. » ou « login ».");
 	if (*f.object != '\0' && !ascii_code(f.object, 1, 32, "_"))
-		ferr_add(&fe, "objet", "Le type d'objet s'écrit en minuscules sans "
+		form_error_add(&fe, "objet", "Le type d'objet s'écrit en minuscules sans "
 		    "accent, par exemple « user ».");
 	if (*f.object_id != '\0' && valid_text(f.object_id, 1, 64) != NULL)
-		ferr_add(&fe, "objet_id", "L'identifiant d'objet compte 64 "
+		form_error_add(&fe, "objet_id", "L'identifiant d'objet compte 64 "
 		    "caractères au plus.");
 	if (*f.outcome != '\0' && !in_list(f.outcome, outcomes))
-		ferr_add(&fe, "resultat", "Choisissez un résultat de la liste.");
+		form_error_add(&fe, "resultat", "Choisissez un résultat de la liste.");
 	if ((*before_s != '\0' && valid_parse_ll(before_s, 1, ID_MAX, &before) != 0) ||
 	    (*after_s != '\0' && valid_parse_ll(after_s, 0, ID_MAX, &after) != 0))
-		ferr_add(&fe, "page", "Le lien de page est invalide.");
+		form_error_add(&fe, "page", "Le lien de page est invalide.");
 
 	ctx = admin_ctx(r, "Journal d'audit", "journal");
 	tdict_str(ctx, "du", f.from_s);
@@ -1636,7 +1599,7 @@ admin_journal(struct req *r)
 		tdict_str(o, "label", code_label(outcome_labels, outcomes[i]));
 		tdict_bool(o, "selected", strcmp(f.outcome, outcomes[i]) == 0);
 	}
-	ferrs_ctx(r, ctx, &fe);
+	form_errors_tdict(&r->arena, ctx, &fe);
 	if (fe.n > 0)
 		return http_render(r, 422, "portal/admin_journal", ctx);
 

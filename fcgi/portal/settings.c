@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "db.h"
 #include "directory.h"
+#include "formerr.h"
 #include "http.h"
 #include "otp.h"
 #include "outbox.h"
@@ -215,8 +216,6 @@ static const char *const settings_sql[SET__MAX] = {
 
 #define PARTNERS_MAX	20
 #define PANELS_MAX	3
-
-#define MAX_ERRORS	8
 
 static const char msg_email_refused[] =
     "Cette adresse ne peut pas être utilisée pour votre compte. Vérifiez-la "
@@ -420,46 +419,6 @@ idnps_from_input(struct req *r, const char *s)
 }
 
 /* ---- page helpers ---- */
-
-/* The form errors of one submission: a summary at the top, each message
- * beside its field (key err_<field>). */
-struct form_errors {
-	size_t		 n;
-	const char	*field[MAX_ERRORS];
-	const char	*message[MAX_ERRORS];
-};
-
-static void
-error_add(struct form_errors *e, const char *field, const char *message)
-{
-	if (e->n < MAX_ERRORS) {
-		e->field[e->n] = field;
-		e->message[e->n] = message;
-		e->n++;
-	}
-}
-
-static void
-errors_tdict(struct req *r, struct tdict *ctx, const struct form_errors *e)
-{
-	struct tlist *l;
-	size_t i;
-
-	if (e == NULL || e->n == 0)
-		return;
-	tdict_bool(ctx, "has_errors", true);
-	l = tdict_list(ctx, "errors");
-	for (i = 0; i < e->n; i++) {
-		struct tdict *it = tlist_add(l);
-
-		tdict_str(it, "field", e->field[i]);
-		tdict_str(it, "message", e->message[i]);
-		/* The first message for a field is the one shown beside it. */
-		if (tdict_get(ctx, arena_printf(&r->arena, "err_%s", e->field[i])) == NULL)
-			tdict_str(ctx, arena_printf(&r->arena, "err_%s", e->field[i]),
-			    e->message[i]);
-	}
-}
 
 /* The page's context: title, breadcrumb, the ?ok= message. */
 static struct tdict *
@@ -683,7 +642,7 @@ contact_page(struct req *r, int status, const struct form_errors *e,
 		tdict_str(ctx, "value_mobile", f->mobile);
 	}
 	tdict_str(ctx, "notice", notice);
-	errors_tdict(r, ctx, e);
+	form_errors_tdict(&r->arena, ctx, e);
 	return http_render(r, status, "portal/settings_contact", ctx);
 }
 
@@ -710,7 +669,7 @@ contact_send(struct req *r, const struct contact_form *f, const char *purpose,
 		struct form_errors e = { 0 };
 
 		db_rollback(db);
-		error_add(&e, purpose, arena_printf(&r->arena, "Un code vient d'être "
+		form_error_add(&e, purpose, arena_printf(&r->arena, "Un code vient d'être "
 		    "envoyé : attendez %ld secondes avant d'en demander un autre.", wait));
 		http_header(r, "Retry-After", arena_printf(&r->arena, "%ld", wait));
 		return contact_page(r, 429, &e, f, NULL);
@@ -743,7 +702,7 @@ email_post(struct req *r)
 	    strcasecmp(f.email, a.email) == 0)
 		why = "C'est déjà l'adresse de votre compte.";
 	if (why != NULL) {
-		error_add(&e, "email", why);
+		form_error_add(&e, "email", why);
 		return contact_page(r, 422, &e, &f, NULL);
 	}
 	switch (db_query_row(r->app->db, &r->arena, Q(SET_EMAIL_TAKEN), DB_PARAMS(
@@ -753,7 +712,7 @@ email_post(struct req *r)
 		if (audit(r, "settings.email.refused", "user", a.login, 0,
 		    AUDIT_DENIED, "adresse déjà utilisée") != DB_OK)
 			return -1;
-		error_add(&e, "email", msg_email_refused);
+		form_error_add(&e, "email", msg_email_refused);
 		return contact_page(r, 422, &e, &f, NULL);
 	case DB_NOT_FOUND:
 		break;
@@ -785,7 +744,7 @@ mobile_post(struct req *r)
 			why = "C'est déjà le numéro de votre compte.";
 	}
 	if (why != NULL) {
-		error_add(&e, "mobile", why);
+		form_error_add(&e, "mobile", why);
 		return contact_page(r, 422, &e, &f, NULL);
 	}
 	return contact_send(r, &f, "mobile", "sms", number,
@@ -806,7 +765,7 @@ contact_code_post(struct req *r, const char *purpose)
 	bool is_email = strcmp(purpose, "email") == 0;
 
 	if (!code_clean(http_form(r, field), code)) {
-		error_add(&e, field, "Saisissez les 6 chiffres du code reçu.");
+		form_error_add(&e, field, "Saisissez les 6 chiffres du code reçu.");
 		return contact_page(r, 422, &e, NULL, NULL);
 	}
 	if (account_load(r, &a) != 0 || db_begin(db) != DB_OK)
@@ -833,7 +792,7 @@ contact_code_post(struct req *r, const char *purpose)
 		    purpose), "user", a.login, 0, AUDIT_DENIED, NULL) != DB_OK ||
 		    db_commit(db) != DB_OK)
 			return fail_tx(r);
-		error_add(&e, field, why);
+		form_error_add(&e, field, why);
 		return contact_page(r, 422, &e, NULL, NULL);
 	}
 	if (is_email) {
@@ -852,7 +811,7 @@ contact_code_post(struct req *r, const char *purpose)
 			if (audit(r, "settings.email.refused", "user", a.login, 0,
 			    AUDIT_DENIED, "adresse déjà utilisée") != DB_OK)
 				return -1;
-			error_add(&e, "email", msg_email_refused);
+			form_error_add(&e, "email", msg_email_refused);
 			return contact_page(r, 422, &e, NULL, NULL);
 		}
 		if (rc != DB_OK ||
@@ -904,7 +863,7 @@ password_page(struct req *r, int status, const struct form_errors *e,
 	pwpolicy_from_config(&pol);
 	pwpolicy_tdict(ctx, &pol, v);
 	tlist_add_str(tdict_list(ctx, "scripts"), "password-rules.js");
-	errors_tdict(r, ctx, e);
+	form_errors_tdict(&r->arena, ctx, e);
 	return http_render(r, status, "portal/settings_password", ctx);
 }
 
@@ -932,25 +891,25 @@ password_post(struct req *r)
 		return -1;
 	pwpolicy_from_config(&pol);
 	if (cur == NULL || *cur == '\0')
-		error_add(&e, "actuel", "Saisissez votre mot de passe actuel.");
+		form_error_add(&e, "actuel", "Saisissez votre mot de passe actuel.");
 	else if (strlen(cur) > 1024)
-		error_add(&e, "actuel", msg_reauth_wrong);
+		form_error_add(&e, "actuel", msg_reauth_wrong);
 	else {
 		switch (reauth(r, &a, cur, "mot de passe")) {
 		case REAUTH_OK:
 			break;
 		case REAUTH_WRONG:
-			error_add(&e, "actuel", msg_reauth_wrong);
+			form_error_add(&e, "actuel", msg_reauth_wrong);
 			break;
 		case REAUTH_THROTTLED:
-			error_add(&e, "actuel", msg_reauth_throttled);
+			form_error_add(&e, "actuel", msg_reauth_throttled);
 			return password_page(r, 429, &e, NULL);
 		default:
 			return -1;
 		}
 	}
 	if (pw == NULL || *pw == '\0')
-		error_add(&e, "nouveau", "Saisissez le nouveau mot de passe.");
+		form_error_add(&e, "nouveau", "Saisissez le nouveau mot de passe.");
 	else {
 		const char *const personal[] = { a.login, a.first_name, a.last_name,
 		    a.email };
@@ -958,7 +917,7 @@ password_post(struct req *r)
 		size_t i;
 
 		if (cur != NULL && strcmp(cur, pw) == 0)
-			error_add(&e, "nouveau", "Le nouveau mot de passe doit être "
+			form_error_add(&e, "nouveau", "Le nouveau mot de passe doit être "
 			    "différent de l'actuel.");
 		else {
 			checked = true;
@@ -969,14 +928,14 @@ password_post(struct req *r)
 					buf_putc(&b, ' ');
 					buf_puts(&b, v.msg[i]);
 				}
-				error_add(&e, "nouveau", arena_strdup(&r->arena,
+				form_error_add(&e, "nouveau", arena_strdup(&r->arena,
 				    buf_str(&b)));
 			}
 			buf_free(&b);
 		}
 	}
 	if (pw != NULL && *pw != '\0' && (pw2 == NULL || strcmp(pw, pw2) != 0))
-		error_add(&e, "confirmation", "Les deux saisies du nouveau mot de passe "
+		form_error_add(&e, "confirmation", "Les deux saisies du nouveau mot de passe "
 		    "ne sont pas identiques.");
 	if (e.n > 0)
 		return password_page(r, 422, &e, checked ? &v : NULL);
@@ -1024,7 +983,7 @@ secret_page(struct req *r, int status, const struct form_errors *e,
 	tdict_int(ctx, "question_max", QUESTION_MAX);
 	tdict_int(ctx, "answer_min", ANSWER_MIN);
 	tdict_int(ctx, "answer_max", ANSWER_MAX);
-	errors_tdict(r, ctx, e);
+	form_errors_tdict(&r->arena, ctx, e);
 	return http_render(r, status, "portal/settings_secret", ctx);
 }
 
@@ -1042,21 +1001,21 @@ secret_reauth(struct req *r, const struct account *a, const char *pw,
     const char *answer)
 {
 	if (pw == NULL || *pw == '\0') {
-		error_add(e, field, "Saisissez votre mot de passe actuel.");
+		form_error_add(e, field, "Saisissez votre mot de passe actuel.");
 		return 0;
 	}
 	if (strlen(pw) > 1024) {
-		error_add(e, field, msg_reauth_wrong);
+		form_error_add(e, field, msg_reauth_wrong);
 		return 0;
 	}
 	switch (reauth(r, a, pw, "question secrète")) {
 	case REAUTH_OK:
 		return 0;
 	case REAUTH_WRONG:
-		error_add(e, field, msg_reauth_wrong);
+		form_error_add(e, field, msg_reauth_wrong);
 		return 0;
 	case REAUTH_THROTTLED:
-		error_add(e, field, msg_reauth_throttled);
+		form_error_add(e, field, msg_reauth_throttled);
 		return secret_page(r, 429, e, question, answer) == 0 ? 1 : -1;
 	default:
 		return -1;
@@ -1079,24 +1038,24 @@ secret_post(struct req *r)
 	if (account_load(r, &a) != 0)
 		return -1;
 	if (question == NULL || *question == '\0')
-		error_add(&e, "question", "Saisissez votre question.");
+		form_error_add(&e, "question", "Saisissez votre question.");
 	else if ((why = valid_text(question, 1, QUESTION_MAX * 4)) != NULL)
-		error_add(&e, "question", why);
+		form_error_add(&e, "question", why);
 	else if (valid_text(question, QUESTION_MIN, QUESTION_MAX) != NULL)
-		error_add(&e, "question", arena_printf(&r->arena, "La question doit "
+		form_error_add(&e, "question", arena_printf(&r->arena, "La question doit "
 		    "compter de %d à %d caractères.", QUESTION_MIN, QUESTION_MAX));
 	if (answer == NULL || *answer == '\0')
-		error_add(&e, "reponse", "Saisissez la réponse.");
+		form_error_add(&e, "reponse", "Saisissez la réponse.");
 	else if ((why = valid_text(answer, 1, ANSWER_MAX * 4)) != NULL)
-		error_add(&e, "reponse", why);
+		form_error_add(&e, "reponse", why);
 	else if (valid_text(answer, ANSWER_MIN, ANSWER_MAX) != NULL ||
 	    secret_answer_normalise(answer, norm, sizeof(norm)) < ANSWER_MIN)
-		error_add(&e, "reponse", arena_printf(&r->arena, "La réponse doit "
+		form_error_add(&e, "reponse", arena_printf(&r->arena, "La réponse doit "
 		    "compter de %d à %d caractères.", ANSWER_MIN, ANSWER_MAX));
 	else if (valid_text(question, QUESTION_MIN, QUESTION_MAX) == NULL &&
 	    secret_answer_normalise(question, qnorm, sizeof(qnorm)) >= 0 &&
 	    contains(qnorm, norm))
-		error_add(&e, "reponse", "La réponse ne doit pas figurer dans la "
+		form_error_add(&e, "reponse", "La réponse ne doit pas figurer dans la "
 		    "question.");
 	if ((rc = secret_reauth(r, &a, pw, "mot_de_passe", &e, question,
 	    answer)) != 0)
@@ -1177,7 +1136,7 @@ home_page(struct req *r, int status, const struct form_errors *e,
 		tdict_str(it, "label", home_pages[i].label);
 		tdict_bool(it, "checked", strcmp(chosen, home_pages[i].path) == 0);
 	}
-	errors_tdict(r, ctx, e);
+	form_errors_tdict(&r->arena, ctx, e);
 	return http_render(r, status, "portal/settings_home", ctx);
 }
 
@@ -1199,7 +1158,7 @@ home_post(struct req *r)
 		if (strcmp(page, home_pages[i].path) == 0)
 			break;
 	if (page == NULL || i == NHOME) {
-		error_add(&e, "page", "Choisissez une page dans la liste.");
+		form_error_add(&e, "page", "Choisissez une page dans la liste.");
 		return home_page(r, 422, &e, "");
 	}
 	if (db_begin(db) != DB_OK)
@@ -1262,7 +1221,7 @@ panels_page(struct req *r, int status, const struct form_errors *e,
 			    strcmp(chosen[k], panels[i].code) == 0);
 		}
 	}
-	errors_tdict(r, ctx, e);
+	form_errors_tdict(&r->arena, ctx, e);
 	return http_render(r, status, "portal/settings_panels", ctx);
 }
 
@@ -1289,13 +1248,13 @@ panels_post(struct req *r)
 			continue;
 		}
 		if (panel_label(chosen[k]) == NULL) {
-			error_add(&e, names[k], "Choisissez un volet dans la liste.");
+			form_error_add(&e, names[k], "Choisissez un volet dans la liste.");
 			chosen[k] = NULL;
 			continue;
 		}
 		for (j = 0; j < k; j++)
 			if (chosen[j] != NULL && strcmp(chosen[j], chosen[k]) == 0) {
-				error_add(&e, names[k], arena_printf(&r->arena, "« %s » est "
+				form_error_add(&e, names[k], arena_printf(&r->arena, "« %s » est "
 				    "déjà votre %s : un volet ne peut être choisi qu'une fois.",
 				    panel_label(chosen[k]), j == 0 ? "1er choix" :
 				    arena_printf(&r->arena, "%zue choix", j + 1)));
@@ -1402,16 +1361,16 @@ partners_search(struct req *r, struct tdict *ctx, struct form_errors *e,
 		return 0;
 	if (*nom == '\0' || valid_text(nom, 2, 100) != NULL ||
 	    name_patterns(&r->arena, nom, &nl) != 0) {
-		error_add(e, "nom", "Saisissez au moins 2 lettres du nom du "
+		form_error_add(e, "nom", "Saisissez au moins 2 lettres du nom du "
 		    "professionnel.");
 		bad = true;
 	}
 	if (*prof != '\0' && !dir_profession_code_ok(prof)) {
-		error_add(e, "profession", "Choisissez une profession dans la liste.");
+		form_error_add(e, "profession", "Choisissez une profession dans la liste.");
 		bad = true;
 	}
 	if (*pc != '\0' && valid_postal_code(pc, 5, 5) != NULL) {
-		error_add(e, "code_postal", "Saisissez un code postal à 5 chiffres.");
+		form_error_add(e, "code_postal", "Saisissez un code postal à 5 chiffres.");
 		bad = true;
 	}
 	if (bad)
@@ -1520,7 +1479,7 @@ partners_page(struct req *r, int status, const struct form_errors *e,
 	tdict_str(ctx, "value_idnps", typed);
 	if (partners_search(r, ctx, &all, db_cell(&own, 0, 6)) != 0)
 		return -1;
-	errors_tdict(r, ctx, &all);
+	form_errors_tdict(&r->arena, ctx, &all);
 	if (status == 200 && all.n > 0)
 		status = 422;
 	return http_render(r, status, "portal/settings_partners", ctx);
@@ -1554,7 +1513,7 @@ partners_add_many(struct req *r)
 		if (strcmp(r->form.v[i].name, "pro") != 0)
 			continue;
 		if (v == NULL || valid_idnps(v, 0, 0) != NULL) {
-			error_add(&e, "resultats", "Choisissez des professionnels "
+			form_error_add(&e, "resultats", "Choisissez des professionnels "
 			    "dans la liste.");
 			return partners_page(r, 422, &e, NULL);
 		}
@@ -1563,14 +1522,14 @@ partners_add_many(struct req *r)
 		if (j < n)
 			continue;
 		if (n == PARTNERS_MAX) {
-			error_add(&e, "resultats", arena_printf(&r->arena, "Cochez "
+			form_error_add(&e, "resultats", arena_printf(&r->arena, "Cochez "
 			    "au plus %d professionnels.", PARTNERS_MAX));
 			return partners_page(r, 422, &e, NULL);
 		}
 		ids[n++] = v;
 	}
 	if (n == 0) {
-		error_add(&e, "resultats", "Cochez au moins un professionnel à "
+		form_error_add(&e, "resultats", "Cochez au moins un professionnel à "
 		    "ajouter.");
 		return partners_page(r, 422, &e, NULL);
 	}
@@ -1580,7 +1539,7 @@ partners_add_many(struct req *r)
 	for (i = 0; i < n; i++)
 		if (db_cell(&own, 0, 6) != NULL &&
 		    strcmp(db_cell(&own, 0, 6), ids[i]) == 0) {
-			error_add(&e, "resultats", "Vous ne pouvez pas vous ajouter "
+			form_error_add(&e, "resultats", "Vous ne pouvez pas vous ajouter "
 			    "vous-même à vos partenaires.");
 			return partners_page(r, 422, &e, NULL);
 		}
@@ -1600,7 +1559,7 @@ partners_add_many(struct req *r)
 			break;
 		case DB_NOT_FOUND:
 			db_rollback(db);
-			error_add(&e, "resultats", arena_printf(&r->arena, "Le "
+			form_error_add(&e, "resultats", arena_printf(&r->arena, "Le "
 			    "professionnel %s %s ne figure pas dans l'annuaire.",
 			    ids[i][0] == '8' ? "RPPS" : "ADELI", ids[i] + 1));
 			return partners_page(r, 422, &e, NULL);
@@ -1613,7 +1572,7 @@ partners_add_many(struct req *r)
 			long long before = count - (long long)added;
 
 			db_rollback(db);
-			error_add(&e, "resultats", arena_printf(&r->arena, "Vous avez "
+			form_error_add(&e, "resultats", arena_printf(&r->arena, "Vous avez "
 			    "déjà %lld partenaire(s) favori(s) sur %d : vous pouvez "
 			    "en ajouter encore %lld. Cochez-en moins, ou retirez-en "
 			    "d'abord.", before, PARTNERS_MAX, before < PARTNERS_MAX ?
@@ -1632,7 +1591,7 @@ partners_add_many(struct req *r)
 	}
 	if (added == 0) {
 		db_rollback(db);
-		error_add(&e, "resultats", n == 1 ? "Ce professionnel figure déjà "
+		form_error_add(&e, "resultats", n == 1 ? "Ce professionnel figure déjà "
 		    "dans vos partenaires favoris." : "Ces professionnels figurent "
 		    "déjà dans vos partenaires favoris.");
 		return partners_page(r, 422, &e, NULL);
@@ -1655,11 +1614,11 @@ partner_add(struct req *r)
 	enum db_rc rc;
 
 	if (typed == NULL || *typed == '\0') {
-		error_add(&e, "idnps", "Saisissez le numéro RPPS ou ADELI du professionnel.");
+		form_error_add(&e, "idnps", "Saisissez le numéro RPPS ou ADELI du professionnel.");
 		return partners_page(r, 422, &e, typed);
 	}
 	if ((idnps = idnps_from_input(r, typed)) == NULL) {
-		error_add(&e, "idnps", "Ce numéro n'est pas valide : saisissez un numéro "
+		form_error_add(&e, "idnps", "Ce numéro n'est pas valide : saisissez un numéro "
 		    "RPPS (11 chiffres), ADELI (9 chiffres) ou IDNPS.");
 		return partners_page(r, 422, &e, typed);
 	}
@@ -1667,7 +1626,7 @@ partner_add(struct req *r)
 	    DBP_INT(r->session->user_id)), &own) != DB_OK)
 		return -1;
 	if (db_cell(&own, 0, 6) != NULL && strcmp(db_cell(&own, 0, 6), idnps) == 0) {
-		error_add(&e, "idnps", "C'est votre propre numéro.");
+		form_error_add(&e, "idnps", "C'est votre propre numéro.");
 		return partners_page(r, 422, &e, typed);
 	}
 	if (db_begin(db) != DB_OK)
@@ -1679,7 +1638,7 @@ partner_add(struct req *r)
 		return fail_tx(r);
 	if (db_cell_int(&res, 0, 0) >= PARTNERS_MAX) {
 		db_rollback(db);
-		error_add(&e, "idnps", arena_printf(&r->arena, "Vous avez déjà %d "
+		form_error_add(&e, "idnps", arena_printf(&r->arena, "Vous avez déjà %d "
 		    "partenaires favoris, le maximum : retirez-en un avant d'en "
 		    "ajouter un autre.", PARTNERS_MAX));
 		return partners_page(r, 422, &e, typed);
@@ -1689,7 +1648,7 @@ partner_add(struct req *r)
 	    DBP_INT(db_cell_int(&res, 0, 1) + 1), DBP_INT(r->now)), NULL);
 	if (rc == DB_DUPLICATE) {
 		db_rollback(db);
-		error_add(&e, "idnps", "Ce professionnel figure déjà dans vos "
+		form_error_add(&e, "idnps", "Ce professionnel figure déjà dans vos "
 		    "partenaires favoris.");
 		return partners_page(r, 422, &e, typed);
 	}

@@ -22,10 +22,9 @@
 #include "valid.h"
 
 enum {
-	CQ_CPTS,
 	CQ_CPTS_NAMES,
-	CQ_TERRITORY_POSTAL,
-	CQ_TERRITORY_COMMUNES,
+	CQ_TERRITORY,
+	CQ_CPTS,
 	CQ_LAST_IMPORT,
 	CQ_ARRIVALS,
 	CQ__MAX
@@ -33,22 +32,25 @@ enum {
 #define Q(i)	DB_STMT(AA_CPTS, (i))
 
 static const char *const cpts_sql[CQ__MAX] = {
-	[CQ_CPTS] =
-	    "SELECT id, name, territory_id FROM cpts WHERE id = ?",
+	/* The CPTS the user manages (the page's among them). */
 	[CQ_CPTS_NAMES] =
-	    "SELECT c.id, c.name FROM cpts c WHERE c.id IN " SQL_JT("?")
+	    "SELECT c.id, c.name, c.territory_id FROM cpts c WHERE c.id IN " SQL_JT("?")
 	    " ORDER BY c.name",
-	/* Postal codes listed by the territory (whole), then those that only
-	 * come from its communes (refined by commune code). */
-	[CQ_TERRITORY_POSTAL] =
-	    "SELECT postal_code, 1 FROM territory_postal_code WHERE territory_id = ?"
+	/* A territory: its postal codes (kind 1: listed by the territory,
+	 * whole; kind 0: only from its communes, refined by commune code),
+	 * then its commune codes (kind 2). */
+	[CQ_TERRITORY] =
+	    "SELECT postal_code AS code, 1 AS kind FROM territory_postal_code"
+	    " WHERE territory_id = ?"
 	    " UNION SELECT DISTINCT rc.postal_code, 0 FROM territory_commune tc"
 	    " JOIN rpps_commune rc ON rc.insee = tc.insee WHERE tc.territory_id = ?"
 	    " AND rc.postal_code NOT IN (SELECT postal_code FROM"
 	    "  territory_postal_code WHERE territory_id = ?)"
-	    " ORDER BY 1",
-	[CQ_TERRITORY_COMMUNES] =
-	    "SELECT insee FROM territory_commune WHERE territory_id = ? ORDER BY insee",
+	    " UNION ALL SELECT insee, 2 FROM territory_commune WHERE territory_id = ?"
+	    " ORDER BY kind = 2, code",
+	/* A CPTS the user manages beyond the selector's first MAX_MANAGED. */
+	[CQ_CPTS] =
+	    "SELECT id, name, territory_id FROM cpts WHERE id = ?",
 	[CQ_LAST_IMPORT] =
 	    "SELECT COALESCE(UNIX_TIMESTAMP(MAX(started_at)), 0) FROM rpps_import"
 	    " WHERE kind = 'activite' AND status = 'done'",
@@ -205,30 +207,41 @@ cpts_page_load(struct req *r, const char *value, struct cpts_page *c)
 	if (db_query(r->app->db, &r->arena, Q(CQ_CPTS_NAMES), DB_PARAMS(
 	    DBP_STR(annuaire_json_list(r, list, n))), &c->mine) != DB_OK)
 		return -1;
-	switch (db_query_row(r->app->db, &r->arena, Q(CQ_CPTS),
-	    DB_PARAMS(DBP_INT(c->id)), &res)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		return http_error(r, 404, "Cette CPTS n'existe pas."), 1;
-	default:
-		return -1;
+	/* The user manages c->id: it is in the list unless it is gone (or
+	 * past the first MAX_MANAGED). */
+	for (i = 0; i < c->mine.nrows; i++)
+		if (db_cell_int(&c->mine, i, 0) == c->id)
+			break;
+	if (i < c->mine.nrows) {
+		c->name = db_cell(&c->mine, i, 1);
+		c->territory = db_cell_int(&c->mine, i, 2);
+	} else {
+		switch (db_query_row(r->app->db, &r->arena, Q(CQ_CPTS),
+		    DB_PARAMS(DBP_INT(c->id)), &res)) {
+		case DB_OK:
+			break;
+		case DB_NOT_FOUND:
+			return http_error(r, 404, "Cette CPTS n'existe pas."), 1;
+		default:
+			return -1;
+		}
+		c->name = db_cell(&res, 0, 1);
+		c->territory = db_cell_int(&res, 0, 2);
 	}
-	c->name = db_cell(&res, 0, 1);
-	c->territory = db_cell_int(&res, 0, 2);
-	if (db_query(r->app->db, &r->arena, Q(CQ_TERRITORY_POSTAL), DB_PARAMS(
-	    DBP_INT(c->territory), DBP_INT(c->territory), DBP_INT(c->territory)),
-	    &res) != DB_OK)
-		return -1;
-	for (i = 0; i < res.nrows && c->npostal < SEARCH_MAX_CODES; i++) {
-		c->postal[c->npostal] = db_cell(&res, i, 0);
-		c->refined[c->npostal++] = db_cell_int(&res, i, 1) == 0;
-	}
-	if (db_query(r->app->db, &r->arena, Q(CQ_TERRITORY_COMMUNES), DB_PARAMS(
+	if (db_query(r->app->db, &r->arena, Q(CQ_TERRITORY), DB_PARAMS(
+	    DBP_INT(c->territory), DBP_INT(c->territory), DBP_INT(c->territory),
 	    DBP_INT(c->territory)), &res) != DB_OK)
 		return -1;
-	for (i = 0; i < res.nrows && c->ncommunes < SEARCH_MAX_CODES; i++)
-		c->communes[c->ncommunes++] = db_cell(&res, i, 0);
+	for (i = 0; i < res.nrows; i++) {
+		long long kind = db_cell_int(&res, i, 1);
+
+		if (kind == 2 && c->ncommunes < SEARCH_MAX_CODES)
+			c->communes[c->ncommunes++] = db_cell(&res, i, 0);
+		else if (kind != 2 && c->npostal < SEARCH_MAX_CODES) {
+			c->postal[c->npostal] = db_cell(&res, i, 0);
+			c->refined[c->npostal++] = kind == 0;
+		}
+	}
 	return 0;
 }
 

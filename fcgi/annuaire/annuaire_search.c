@@ -46,8 +46,12 @@
 #include "valid.h"
 
 enum {
-	SQ_PLACE,
-	SQ_PLACE_SIMPLE,
+	SQ_PLACE_STAT,
+	SQ_PLACE_BY_PLACE,
+	SQ_PLACE_BY_NAME,
+	SQ_PLACE_SCORED,
+	SQ_PLACE_SCORED_STATUS,
+	SQ_PLACE_OPTIONS,
 	SQ_NATIONAL_MAIN,
 	SQ_NATIONAL_SKILL,
 	SQ_NATIONAL_OPTION,
@@ -57,6 +61,7 @@ enum {
 	SQ_PROFESSIONS,
 	SQ_SKILLS,
 	SQ_OPTIONS,
+	SQ_CHOICES_SUM,
 	SQ_PLACE_DEPT,
 	SQ_PLACE_COMMUNE,
 	SQ__MAX
@@ -64,7 +69,6 @@ enum {
 #define Q(i)	DB_STMT(AA_SEARCH, (i))
 
 #define JT(p)	SQL_JT(p)
-#define PLACE(s)	SQL_PLACE(s)
 
 /* Name match on professional p: 5 parameters (full%, w2%, w1%, w1%, w2%). */
 #define NAME_MATCH(p)							\
@@ -92,65 +96,121 @@ enum {
 #define CP_JOIN	" LEFT JOIN cpts_professional cp FORCE INDEX (PRIMARY)"	\
 	" ON cp.cpts_id = ? AND cp.idnps = p.idnps"
 
+/*
+ * Site s is active and lies in the place: 4 parameters, the postal codes
+ * (JSON), those refined by commune codes (twice) and the commune codes
+ * (both comma-separated).  Read by site_place, the postal codes drive (one
+ * range each); read by site_name, each entry is checked against them.
+ */
+#define PLACE_IN(s)							\
+	" " s ".postal_code IN " JT("?") " AND " s ".status = 'present'"	\
+	" AND (? = '' OR FIND_IN_SET(" s ".postal_code, ?) = 0"		\
+	" OR " s ".commune_code = '' OR FIND_IN_SET(" s ".commune_code, ?) > 0)"
+
+/* Every criterion met by site s (an exact match): 16 parameters. */
+#define EXACT_WHERE(s)							\
+	" AND (? = '' OR " s ".profession_code = ?)"			\
+	" AND (? = '' OR " NAME_MATCH(s) ")"				\
+	" AND (? = '' OR FIND_IN_SET(?, " s ".skills) > 0)"		\
+	" AND (? = 0 OR (SELECT COUNT(DISTINCT o.code) FROM professional_option o" \
+	"  WHERE o.idnps = " s ".idnps AND o.kind = 'care' AND o.code IN " JT("?") ") = ?)" \
+	" AND (? = 0 OR (SELECT COUNT(DISTINCT o.code) FROM professional_option o" \
+	"  WHERE o.idnps = " s ".idnps AND o.kind = 'equipment' AND o.code IN " JT("?") ") = ?)"
+
+/* The CPTS status of site s's professional is the one asked (none: any;
+ * 'inconnu': no row or a row saying so): 6 parameters. */
+#define STATUS_OK(s)							\
+	" AND (? = '' OR (? = 'inconnu' AND NOT EXISTS (SELECT 1"	\
+	"  FROM cpts_professional c WHERE c.cpts_id = ? AND c.idnps = " s ".idnps" \
+	"  AND c.status <> 'inconnu')) OR (? <> 'inconnu' AND EXISTS (SELECT 1" \
+	"  FROM cpts_professional c WHERE c.cpts_id = ? AND c.idnps = " s ".idnps" \
+	"  AND c.status = ?)))"
+
+/* What site s meets, as 0/1 columns m_name, m_prof, m_skill: 10
+ * parameters. */
+#define MET_COLS(s)							\
+	" (? <> '' AND " NAME_MATCH(s) ") AS m_name,"			\
+	" (? <> '' AND " s ".profession_code = ?) AS m_prof,"		\
+	" (? <> '' AND FIND_IN_SET(?, " s ".skills) > 0) AS m_skill"
+
+/* Rows meeting at least one criterion (every row without criteria), best
+ * first (relevance rule 3); 3 parameters: the number of criteria twice,
+ * the row limit. */
+#define SCORED_ORDER							\
+	" WHERE ? = 0 OR t.m_name OR t.m_prof OR t.m_skill"		\
+	" ORDER BY (t.m_name + t.m_prof + t.m_skill = ?) DESC,"		\
+	" 5 * t.m_name + 4 * t.m_skill + 3 * t.m_prof DESC,"		\
+	" t.last_key, t.first_key, t.idnps LIMIT ?"
+
+/* Exact matches in name order, read from index ix. */
+#define BY_INDEX(ix)							\
+	"SELECT s.idnps FROM practice_site s FORCE INDEX (" ix ") WHERE"	\
+	PLACE_IN("s") EXACT_WHERE("s") STATUS_OK("s")
+
 static const char *const search_sql[SQ__MAX] = {
+	/* The active sites of a place (of one profession), from the counts
+	 * the import keeps: which index reads the place faster. */
+	[SQ_PLACE_STAT] =
+	    "SELECT COALESCE(SUM(sites), 0) FROM site_place_stat"
+	    " WHERE postal_code IN " JT("?") " AND (? = '' OR profession_code = ?)",
 	/*
-	 * The candidates are the union of one branch per criterion, each
-	 * read from its own index and bounded by the place; a branch emits
-	 * (idnps, criterion, option code).  Grouped per professional, they
-	 * give what each one meets, hence exact/approximate and the score.
+	 * Exact matches in name order.  By place: every site of the place
+	 * (of the profession) is read and sorted; by name: the sites are
+	 * read in name order (the range of the name typed, if any) until 50
+	 * professionals of the place are found.
 	 */
-	[SQ_PLACE] =
-	    "SELECT m.idnps, m.m_name, m.m_prof, m.m_skill, m.n_care, m.n_equip,"
-	    " (m.m_name + m.m_prof + m.m_skill + m.n_care + m.n_equip) = ? AS exact,"
-	    " 5 * m.m_name + 4 * m.m_skill + 3 * m.m_prof + 2 * m.n_care"
-	    "  + 2 * m.n_equip AS score,"
-	    " COALESCE(cp.status, 'inconnu')"
-	    " FROM (SELECT u.idnps, MIN(u.lk) AS lk, MIN(u.fk) AS fk,"
-	    "  MAX(u.k = 2) AS m_name, MAX(u.k = 1) AS m_prof, MAX(u.k = 3) AS m_skill,"
-	    "  COUNT(DISTINCT CASE WHEN u.k = 4 THEN u.code END) AS n_care,"
-	    "  COUNT(DISTINCT CASE WHEN u.k = 5 THEN u.code END) AS n_equip"
-	    "  FROM ("
-	    "   SELECT s.idnps, s.last_key AS lk, s.first_key AS fk, 0 AS k, '' AS code"
-	    "    FROM practice_site s"
-	    "    WHERE ? = 0 AND ? IN ('', 'inconnu') AND" PLACE("s")
-	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 0, ''"
-	    "    FROM cpts_professional c JOIN practice_site s ON s.idnps = c.idnps"
-	    "    WHERE ? = 0 AND ? NOT IN ('', 'inconnu') AND c.cpts_id = ?"
-	    "    AND c.status = ? AND" PLACE("s")
-	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 1, ''"
-	    "    FROM practice_site s"
-	    "    WHERE ? <> '' AND s.profession_code = ? AND" PLACE("s")
-	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 2, ''"
-	    "    FROM practice_site s"
-	    "    WHERE ? <> '' AND " NAME_MATCH("s") " AND" PLACE("s")
-	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 3, ''"
-	    "    FROM practice_site s"
-	    "    WHERE ? <> '' AND FIND_IN_SET(?, s.skills) > 0 AND" PLACE("s")
-	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 4, o.code"
-	    "    FROM professional_option o JOIN practice_site s ON s.idnps = o.idnps"
-	    "    WHERE o.kind = 'care' AND o.code IN " JT("?") " AND" PLACE("s")
-	    "   UNION ALL SELECT s.idnps, s.last_key, s.first_key, 5, o.code"
-	    "    FROM professional_option o JOIN practice_site s ON s.idnps = o.idnps"
-	    "    WHERE o.kind = 'equipment' AND o.code IN " JT("?") " AND" PLACE("s")
-	    "  ) u GROUP BY u.idnps) m"
-	    " LEFT JOIN cpts_professional cp FORCE INDEX (PRIMARY)"
-	    "  ON cp.cpts_id = ? AND cp.idnps = m.idnps"
-	    " WHERE ? = '' OR COALESCE(cp.status, 'inconnu') = ?"
-	    " ORDER BY exact DESC, score DESC, m.lk, m.fk, m.idnps LIMIT 50",
+	/* Sorted with a row limit (1 parameter): a professional with several
+	 * sites in the place comes once per site, side by side. */
+	[SQ_PLACE_BY_PLACE] = BY_INDEX("site_place")
+	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?",
+	/* Grouped as read, in index order, up to the 50th professional. */
+	[SQ_PLACE_BY_NAME] = BY_INDEX("site_name")
+	    " GROUP BY s.last_key, s.first_key, s.idnps"
+	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT 50",
 	/*
-	 * At most one criterion (name, profession or specialty) and no
-	 * status: every candidate is exact with the same score, so the order
-	 * is the names' and the first rows of a top-N sort on the index's
-	 * columns are enough (a professional with several sites in the place
-	 * comes several times: the caller keeps the first).
+	 * Exact and approximate matches, options aside: one pass over the
+	 * sites of the place, each scored from its own columns (the
+	 * professional's name keys, profession and savoir-faire are copied on
+	 * each site).  A professional with several sites in the place comes
+	 * once per site, the rows side by side: the caller keeps the first.
 	 */
-	[SQ_PLACE_SIMPLE] =
-	    "SELECT s.idnps, 0, 0, 0, 0, 0, 1, 0, 'inconnu' FROM practice_site s"
-	    " WHERE" PLACE("s")
-	    " AND (? = '' OR s.profession_code = ?)"
-	    " AND (? = '' OR " NAME_MATCH("s") ")"
-	    " AND (? = '' OR FIND_IN_SET(?, s.skills) > 0)"
-	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT 250",
+	[SQ_PLACE_SCORED] =
+	    "SELECT t.idnps, t.last_key, t.first_key, t.m_name, t.m_prof, t.m_skill"
+	    " FROM (SELECT s.idnps, s.last_key, s.first_key," MET_COLS("s")
+	    "  FROM practice_site s FORCE INDEX (site_place) WHERE" PLACE_IN("s")
+	    STATUS_OK("s") ") t" SCORED_ORDER,
+	/* The same for one status other than 'inconnu': the professionals
+	 * of that status in the CPTS first, then their sites. */
+	[SQ_PLACE_SCORED_STATUS] =
+	    "SELECT t.idnps, t.last_key, t.first_key, t.m_name, t.m_prof, t.m_skill"
+	    " FROM (SELECT STRAIGHT_JOIN s.idnps, s.last_key, s.first_key,"
+	    MET_COLS("s") "  FROM cpts_professional c"
+	    "  JOIN practice_site s FORCE INDEX (site_identity) ON s.idnps = c.idnps"
+	    "  WHERE c.cpts_id = ? AND c.status = ? AND" PLACE_IN("s") ") t"
+	    SCORED_ORDER,
+	/* The professionals of the place holding an option asked (their set
+	 * built once, each site checked against it), each once with what
+	 * they meet, the 50 best first. */
+	[SQ_PLACE_OPTIONS] =
+	    "SELECT t.idnps, t.lk, t.fk, t.m_name, t.m_prof, t.m_skill,"
+	    " (SELECT COUNT(DISTINCT o.code) FROM professional_option o"
+	    "  WHERE o.idnps = t.idnps AND o.kind = 'care' AND o.code IN " JT("?") ")"
+	    " AS n_care,"
+	    " (SELECT COUNT(DISTINCT o.code) FROM professional_option o"
+	    "  WHERE o.idnps = t.idnps AND o.kind = 'equipment' AND o.code IN " JT("?") ")"
+	    " AS n_equip"
+	    " FROM (SELECT s.idnps, MIN(s.last_key) AS lk, MIN(s.first_key) AS fk,"
+	    "  MAX(? <> '' AND " NAME_MATCH("s") ") AS m_name,"
+	    "  MAX(? <> '' AND s.profession_code = ?) AS m_prof,"
+	    "  MAX(? <> '' AND FIND_IN_SET(?, s.skills) > 0) AS m_skill"
+	    "  FROM practice_site s WHERE" PLACE_IN("s")
+	    "  AND s.idnps IN (SELECT o.idnps FROM professional_option o"
+	    "  WHERE (o.kind = 'care' AND o.code IN " JT("?") ")"
+	    "  OR (o.kind = 'equipment' AND o.code IN " JT("?") "))"
+	    STATUS_OK("s") " GROUP BY s.idnps) t"
+	    " ORDER BY (t.m_name + t.m_prof + t.m_skill + n_care + n_equip = ?) DESC,"
+	    " 5 * t.m_name + 4 * t.m_skill + 3 * t.m_prof + 2 * n_care"
+	    " + 2 * n_equip DESC, t.lk, t.fk, t.idnps LIMIT 50",
 	/* National searches (no place): exact matches, in name order, read
 	 * from the most selective index the criteria allow. */
 	[SQ_NATIONAL_MAIN] =
@@ -199,6 +259,16 @@ static const char *const search_sql[SQ__MAX] = {
 	[SQ_OPTIONS] =
 	    "SELECT kind, code, label FROM directory_option"
 	    " WHERE kind IN ('care', 'equipment') ORDER BY kind, position, label",
+	/* A checksum of the three lists above, to tell whether a worker's
+	 * copy is still what the database holds. */
+	[SQ_CHOICES_SUM] =
+	    "SELECT (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"
+	    "  code, label))), 0)) FROM rpps_profession),"
+	    " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"
+	    "  code, label, type_code, type_label))), 0)) FROM rpps_skill),"
+	    " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"
+	    "  kind, code, label, position))), 0)) FROM directory_option"
+	    "  WHERE kind IN ('care', 'equipment'))",
 	[SQ_PLACE_DEPT] =
 	    "SELECT DISTINCT postal_code FROM rpps_commune WHERE dept_code = ?"
 	    " ORDER BY postal_code LIMIT 200",
@@ -549,115 +619,466 @@ search_details(struct req *r, const struct search *s, struct search_result *out)
 	return 0;
 }
 
+/* ---- the search in a place ---- */
+
+/*
+ * A place holding more active sites than this (of the profession asked)
+ * is read in name order (site_name) rather than site by site and sorted
+ * (site_place): reading in name order costs about 50 professionals
+ * divided by the place's share of the country's sites, sorting costs the
+ * place's sites, each about three times a site read in order (measured
+ * on the benchmark's data); with the national ~2 M sites, both costs meet
+ * near 7,000 sites.
+ */
+#define PLACE_LARGE	8000
+
+/* Parameters of one statement, in the order of its '?'. */
+#define PARAMS_MAX	64
+struct sparams {
+	struct db_param	 v[PARAMS_MAX];
+	size_t		 n;
+};
+
+static void
+pa(struct sparams *p, struct db_param v)
+{
+	if (p->n < PARAMS_MAX)
+		p->v[p->n++] = v;
+}
+
+/* The resolved values a search binds. */
+struct bound {
+	struct name_patterns np;
+	const char	*status, *care, *equip, *place, *pref, *cref;
+	const char	*prof, *skill;
+	size_t		 ncrit;
+};
+
+/* The postal codes and their refinement: PLACE_IN. */
+static void
+pa_place(struct sparams *p, const struct bound *b)
+{
+	pa(p, DBP_STR(b->place));
+	pa(p, DBP_STR(b->pref));
+	pa(p, DBP_STR(b->pref));
+	pa(p, DBP_STR(b->cref));
+}
+
+static void
+pa_name(struct sparams *p, const struct bound *b)
+{
+	pa(p, DBP_STR(b->np.full));
+	pa(p, DBP_STR(b->np.full));
+	pa(p, DBP_STR(b->np.w2));
+	pa(p, DBP_STR(b->np.w1));
+	pa(p, DBP_STR(b->np.w1));
+	pa(p, DBP_STR(b->np.w2));
+}
+
+/* EXACT_WHERE. */
+static void
+pa_exact(struct sparams *p, const struct search *s, const struct bound *b)
+{
+	pa(p, DBP_STR(b->prof));
+	pa(p, DBP_STR(b->prof));
+	pa_name(p, b);
+	pa(p, DBP_STR(b->skill));
+	pa(p, DBP_STR(b->skill));
+	pa(p, DBP_INT(s->ncare));
+	pa(p, DBP_STR(b->care));
+	pa(p, DBP_INT(s->ncare));
+	pa(p, DBP_INT(s->nequip));
+	pa(p, DBP_STR(b->equip));
+	pa(p, DBP_INT(s->nequip));
+}
+
+/* STATUS_OK. */
+static void
+pa_status(struct sparams *p, const struct search *s, const struct bound *b)
+{
+	pa(p, DBP_STR(b->status));
+	pa(p, DBP_STR(b->status));
+	pa(p, DBP_INT(s->cpts_id));
+	pa(p, DBP_STR(b->status));
+	pa(p, DBP_INT(s->cpts_id));
+	pa(p, DBP_STR(b->status));
+}
+
+/* MET_COLS. */
+static void
+pa_met(struct sparams *p, const struct bound *b)
+{
+	pa_name(p, b);
+	pa(p, DBP_STR(b->prof));
+	pa(p, DBP_STR(b->prof));
+	pa(p, DBP_STR(b->skill));
+	pa(p, DBP_STR(b->skill));
+}
+
+/* A professional as ranked: relevance rule 3's key. */
+struct cand {
+	const char	*idnps, *lk, *fk;
+	bool		 exact;
+	int		 score;
+};
+
+/* Compares two name keys as their column's collation does (ASCII, case
+ * folded, trailing spaces ignored). */
+static int
+key_cmp(const char *a, const char *b)
+{
+	unsigned char x, y;
+
+	a = a != NULL ? a : "";
+	b = b != NULL ? b : "";
+	for (;; a++, b++) {
+		x = *a != '\0' ? (unsigned char)*a : ' ';
+		y = *b != '\0' ? (unsigned char)*b : ' ';
+		if (x >= 'a' && x <= 'z')
+			x = (unsigned char)(x - 'a' + 'A');
+		if (y >= 'a' && y <= 'z')
+			y = (unsigned char)(y - 'a' + 'A');
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '\0' && *b == '\0')
+			return 0;
+		if (*a == '\0' || *b == '\0') {
+			/* One ended: the rest of the other against spaces. */
+			const char *rest = *a == '\0' ? b : a;
+			int sign = *a == '\0' ? -1 : 1;
+
+			for (rest++; *rest != '\0'; rest++)
+				if ((unsigned char)*rest != ' ')
+					return (unsigned char)*rest > ' ' ? sign : -sign;
+			return 0;
+		}
+	}
+}
+
+/* Negative when a ranks before b. */
+static int
+cand_cmp(const struct cand *a, const struct cand *b)
+{
+	int c;
+
+	if (a->exact != b->exact)
+		return a->exact ? -1 : 1;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if ((c = key_cmp(a->lk, b->lk)) != 0)
+		return c;
+	if ((c = key_cmp(a->fk, b->fk)) != 0)
+		return c;
+	return strcmp(a->idnps, b->idnps);
+}
+
+/* True when idnps is in v (the last first: see hit_has). */
+static bool
+cand_has(const struct cand *v, size_t n, const char *idnps)
+{
+	size_t i;
+
+	for (i = n; i > 0; i--)
+		if (strcmp(v[i - 1].idnps, idnps) == 0)
+			return true;
+	return false;
+}
+
+/* True when idnps is a hit already (the rows of a professional with
+ * several sites in the place come side by side: the last is checked
+ * first). */
+static bool
+hit_has(const struct search_result *out, const char *idnps)
+{
+	size_t i;
+
+	for (i = out->nhits; i > 0; i--)
+		if (strcmp(out->hits[i - 1].idnps, idnps) == 0)
+			return true;
+	return false;
+}
+
+/* Adds a hit. */
+static void
+hit_add(struct search_result *out, const char *idnps, bool exact, int score)
+{
+	struct search_hit *h = &out->hits[out->nhits++];
+
+	h->idnps = idnps;
+	h->exact = exact;
+	h->score = score;
+	if (exact)
+		out->nexact++;
+}
+
+/* The active sites of the place (of the profession, if one is asked),
+ * from the import's counts; -1 after a database failure. */
+static long long
+place_sites(struct req *r, const struct bound *b)
+{
+	struct sparams p = { .n = 0 };
+	struct db_result res;
+
+	pa(&p, DBP_STR(b->place));
+	pa(&p, DBP_STR(b->prof));
+	pa(&p, DBP_STR(b->prof));
+	if (db_query_row(r->app->db, &r->arena, Q(SQ_PLACE_STAT), p.v, p.n,
+	    &res) != DB_OK)
+		return -1;
+	return db_cell_int(&res, 0, 0);
+}
+
+/* Exact matches in name order (at most 50) into out, read by place or by
+ * name.  Returns 0 or -1. */
+static int
+place_exact(struct req *r, const struct search *s, const struct bound *b,
+    struct search_result *out)
+{
+	struct sparams p = { .n = 0 };
+	struct db_result res;
+	long long sites, limit = 250;
+	bool by_name = false;
+	size_t i;
+
+	if ((sites = place_sites(r, b)) < 0)
+		return -1;
+	/* In name order, a name typed reads only its own range; a
+	 * savoir-faire or an option, rarer than a profession, would make the
+	 * reading long. */
+	if (sites > PLACE_LARGE)
+		by_name = s->name != NULL || (s->skill == NULL && s->ncare == 0 &&
+		    s->nequip == 0);
+	pa_place(&p, b);
+	pa_exact(&p, s, b);
+	pa_status(&p, s, b);
+	for (;;) {
+		struct sparams q = p;
+
+		if (!by_name)
+			pa(&q, DBP_INT(limit));
+		if (db_query(r->app->db, &r->arena, Q(by_name ? SQ_PLACE_BY_NAME :
+		    SQ_PLACE_BY_PLACE), q.v, q.n, &res) != DB_OK)
+			return -1;
+		out->nhits = out->nexact = 0;
+		for (i = 0; i < res.nrows && out->nhits < SEARCH_MAX_RESULTS; i++) {
+			const char *id = db_cell(&res, i, 0);
+
+			if (!hit_has(out, id))
+				hit_add(out, id, true, 0);
+		}
+		if (by_name || out->nhits >= SEARCH_MAX_RESULTS ||
+		    res.nrows < (size_t)limit)
+			return 0;
+		/* Professionals with many sites in the place: read further. */
+		limit = limit >= 100000 ? 1000000000LL : limit * 8;
+	}
+}
+
+/*
+ * Exact and approximate matches: the 50 best of the professionals with
+ * an option asked (complete scores), merged with the best of the others
+ * (scored without options, which they do not hold).  The second list
+ * comes one row per site: it is read with a growing row limit until it
+ * holds 50 professionals or the place is exhausted.  Returns 0 or -1.
+ */
+static int
+place_scored(struct req *r, const struct search *s, const struct bound *b,
+    struct search_result *out)
+{
+	struct cand opt[SEARCH_MAX_RESULTS], oth[SEARCH_MAX_RESULTS];
+	struct db_result res;
+	size_t nopt = 0, noth = 0, i, io, ie;
+	long long limit = 250;
+	bool by_status = *b->status != '\0' && strcmp(b->status, "inconnu") != 0;
+	bool base = s->name != NULL || s->profession != NULL || s->skill != NULL;
+
+	if (s->ncare > 0 || s->nequip > 0) {
+		struct sparams p = { .n = 0 };
+
+		pa(&p, DBP_STR(b->care));
+		pa(&p, DBP_STR(b->equip));
+		pa_met(&p, b);
+		pa_place(&p, b);
+		pa(&p, DBP_STR(b->care));
+		pa(&p, DBP_STR(b->equip));
+		pa_status(&p, s, b);
+		pa(&p, DBP_INT(b->ncrit));
+		if (db_query(r->app->db, &r->arena, Q(SQ_PLACE_OPTIONS), p.v, p.n,
+		    &res) != DB_OK)
+			return -1;
+		for (i = 0; i < res.nrows && nopt < SEARCH_MAX_RESULTS; i++) {
+			long long m_name = db_cell_int(&res, i, 3);
+			long long m_prof = db_cell_int(&res, i, 4);
+			long long m_skill = db_cell_int(&res, i, 5);
+			long long n_care = db_cell_int(&res, i, 6);
+			long long n_equip = db_cell_int(&res, i, 7);
+
+			opt[nopt].idnps = db_cell(&res, i, 0);
+			opt[nopt].lk = db_cell(&res, i, 1);
+			opt[nopt].fk = db_cell(&res, i, 2);
+			opt[nopt].exact = m_name + m_prof + m_skill + n_care +
+			    n_equip == (long long)b->ncrit;
+			opt[nopt].score = (int)(5 * m_name + 4 * m_skill +
+			    3 * m_prof + 2 * n_care + 2 * n_equip);
+			nopt++;
+		}
+	}
+	/* Without a criterion but a status, every professional of that
+	 * status in the place; with criteria, those meeting one, which the
+	 * options' list holds when only options are asked. */
+	while (base || (b->ncrit == 0 && by_status)) {
+		struct sparams p = { .n = 0 };
+
+		if (by_status) {
+			pa_met(&p, b);
+			pa(&p, DBP_INT(s->cpts_id));
+			pa(&p, DBP_STR(b->status));
+			pa_place(&p, b);
+		} else {
+			pa_met(&p, b);
+			pa_place(&p, b);
+			pa_status(&p, s, b);
+		}
+		pa(&p, DBP_INT(b->ncrit));
+		pa(&p, DBP_INT(b->ncrit));
+		pa(&p, DBP_INT(limit));
+		if (db_query(r->app->db, &r->arena, Q(by_status ?
+		    SQ_PLACE_SCORED_STATUS : SQ_PLACE_SCORED), p.v, p.n, &res) != DB_OK)
+			return -1;
+		noth = 0;
+		for (i = 0; i < res.nrows && noth < SEARCH_MAX_RESULTS; i++) {
+			const char *id = db_cell(&res, i, 0);
+			long long m_name = db_cell_int(&res, i, 3);
+			long long m_prof = db_cell_int(&res, i, 4);
+			long long m_skill = db_cell_int(&res, i, 5);
+
+			if (cand_has(oth, noth, id) || cand_has(opt, nopt, id))
+				continue;
+			oth[noth].idnps = id;
+			oth[noth].lk = db_cell(&res, i, 1);
+			oth[noth].fk = db_cell(&res, i, 2);
+			oth[noth].exact = m_name + m_prof + m_skill ==
+			    (long long)b->ncrit;
+			oth[noth].score = (int)(5 * m_name + 4 * m_skill +
+			    3 * m_prof);
+			noth++;
+		}
+		if (noth >= SEARCH_MAX_RESULTS || res.nrows < (size_t)limit)
+			break;
+		/* Professionals with many sites in the place, or holding
+		 * options: read further. */
+		limit = limit >= 100000 ? 1000000000LL : limit * 8;
+	}
+	/* Both lists are in rank order: merge them. */
+	out->nhits = out->nexact = 0;
+	for (io = ie = 0; out->nhits < SEARCH_MAX_RESULTS &&
+	    (io < nopt || ie < noth);) {
+		const struct cand *c;
+
+		if (ie >= noth || (io < nopt && cand_cmp(&opt[io], &oth[ie]) < 0))
+			c = &opt[io++];
+		else
+			c = &oth[ie++];
+		hit_add(out, c->idnps, c->exact, c->score);
+	}
+	return 0;
+}
+
 int
 search_run(struct req *r, const struct search *s, struct search_result *out)
 {
-	struct name_patterns np;
+	struct bound b;
 	struct db_result res;
-	const char *pjson, *pref, *cref, *care, *equip, *status = nn(s->status);
 	size_t ncrit = search_ncriteria(s), i;
 	enum db_rc rc;
-	bool simple = false;
 	int stmt;
 
 	memset(out, 0, sizeof(*out));
 	if (s->error != NULL)
 		return 0;
-	name_patterns(r, s->name, &np);
-	care = annuaire_json_list(r, s->care, s->ncare);
-	equip = annuaire_json_list(r, s->equip, s->nequip);
-	if (s->has_place) {
-		pjson = annuaire_json_list(r, s->postal, s->npostal);
-		pref = annuaire_csv_list(r, s->refined, s->nrefined);
-		cref = annuaire_csv_list(r, s->communes, s->ncommunes);
-#define PL	DBP_STR(pjson), DBP_STR(pref), DBP_STR(cref)
-		if (ncrit <= 1 && s->ncare == 0 && s->nequip == 0 &&
-		    *status == '\0') {
-			simple = true;
-			rc = db_query(r->app->db, &r->arena, Q(SQ_PLACE_SIMPLE),
-			    DB_PARAMS(PL,
-			    DBP_STR(nn(s->profession)), DBP_STR(nn(s->profession)),
-			    DBP_STR(np.full), DBP_STR(np.full), DBP_STR(np.w2),
-			    DBP_STR(np.w1), DBP_STR(np.w1), DBP_STR(np.w2),
-			    DBP_STR(nn(s->skill)), DBP_STR(nn(s->skill))), &res);
-		} else
-		rc = db_query(r->app->db, &r->arena, Q(SQ_PLACE), DB_PARAMS(
-		    DBP_INT(ncrit),
-		    DBP_INT(ncrit), DBP_STR(status), PL,
-		    DBP_INT(ncrit), DBP_STR(status), DBP_INT(s->cpts_id),
-		    DBP_STR(status), PL,
-		    DBP_STR(nn(s->profession)), DBP_STR(nn(s->profession)), PL,
-		    DBP_STR(np.full), DBP_STR(np.full), DBP_STR(np.w2),
-		    DBP_STR(np.w1), DBP_STR(np.w1), DBP_STR(np.w2), PL,
-		    DBP_STR(nn(s->skill)), DBP_STR(nn(s->skill)), PL,
-		    DBP_STR(care), PL,
-		    DBP_STR(equip), PL,
-		    DBP_INT(s->cpts_id), DBP_STR(status), DBP_STR(status)), &res);
-#undef PL
-	} else {
-#define NW	DBP_INT(s->cpts_id),						\
-	DBP_STR(np.full), DBP_STR(np.full), DBP_STR(np.w2), DBP_STR(np.w1),	\
-	DBP_STR(np.w1), DBP_STR(np.w2),					\
-	DBP_STR(nn(s->profession)), DBP_STR(nn(s->profession)),		\
-	DBP_STR(nn(s->skill)), DBP_STR(nn(s->skill)),			\
-	DBP_INT(s->ncare), DBP_STR(care), DBP_INT(s->ncare),		\
-	DBP_INT(s->nequip), DBP_STR(equip), DBP_INT(s->nequip),		\
-	DBP_STR(status), DBP_STR(status)
-		out->national = true;
-		if (s->name != NULL || s->profession != NULL)
-			stmt = SQ_NATIONAL_MAIN;
-		else if (s->skill != NULL)
-			stmt = SQ_NATIONAL_SKILL;
-		else if (s->ncare > 0 || s->nequip > 0)
-			stmt = SQ_NATIONAL_OPTION;
-		else if (*status != '\0' && strcmp(status, "inconnu") != 0)
-			stmt = SQ_NATIONAL_STATUS;
-		else {
-			out->empty_query = true;
-			return 0;
+	memset(&b, 0, sizeof(b));
+	name_patterns(r, s->name, &b.np);
+	b.status = nn(s->status);
+	b.care = annuaire_json_list(r, s->care, s->ncare);
+	b.equip = annuaire_json_list(r, s->equip, s->nequip);
+	b.prof = nn(s->profession);
+	b.skill = nn(s->skill);
+	b.ncrit = ncrit;
+	out->hits = arena_alloc(&r->arena, (SEARCH_MAX_RESULTS + 1) *
+	    sizeof(*out->hits));
+	memset(out->hits, 0, (SEARCH_MAX_RESULTS + 1) * sizeof(*out->hits));
+	if (s->has_place && s->npostal > 0) {
+		bool by_status = *b.status != '\0' &&
+		    strcmp(b.status, "inconnu") != 0;
+
+		b.place = annuaire_json_list(r, s->postal, s->npostal);
+		b.pref = annuaire_csv_list(r, s->refined, s->nrefined);
+		b.cref = annuaire_csv_list(r, s->communes, s->ncommunes);
+		/*
+		 * When every candidate is an exact match (at most one
+		 * criterion, no option), or when 50 exact matches exist, the
+		 * result is the exact matches in name order; an index tells
+		 * whether a site is one when a name or a profession is asked.
+		 */
+		if (!by_status && ((ncrit <= 1 && s->ncare == 0 &&
+		    s->nequip == 0) || s->name != NULL || s->profession != NULL)) {
+			if (place_exact(r, s, &b, out) != 0)
+				return -1;
+			if ((ncrit <= 1 && s->ncare == 0 && s->nequip == 0) ||
+			    out->nhits >= SEARCH_MAX_RESULTS)
+				return search_details(r, s, out);
 		}
-		switch (stmt) {
-		case SQ_NATIONAL_MAIN:
-			rc = db_query(r->app->db, &r->arena, Q(stmt),
-			    DB_PARAMS(NW), &res);
-			break;
-		case SQ_NATIONAL_SKILL:
-			rc = db_query(r->app->db, &r->arena, Q(stmt),
-			    DB_PARAMS(DBP_STR(s->skill), NW), &res);
-			break;
-		case SQ_NATIONAL_OPTION:
-			rc = db_query(r->app->db, &r->arena, Q(stmt),
-			    DB_PARAMS(DBP_STR(care), DBP_STR(equip), NW), &res);
-			break;
-		default:
-			rc = db_query(r->app->db, &r->arena, Q(stmt),
-			    DB_PARAMS(DBP_INT(s->cpts_id), DBP_STR(status), NW), &res);
-			break;
-		}
-#undef NW
+		if (place_scored(r, s, &b, out) != 0)
+			return -1;
+		return search_details(r, s, out);
 	}
+#define NW	DBP_INT(s->cpts_id),						\
+	DBP_STR(b.np.full), DBP_STR(b.np.full), DBP_STR(b.np.w2), DBP_STR(b.np.w1),	\
+	DBP_STR(b.np.w1), DBP_STR(b.np.w2),					\
+	DBP_STR(b.prof), DBP_STR(b.prof),					\
+	DBP_STR(b.skill), DBP_STR(b.skill),					\
+	DBP_INT(s->ncare), DBP_STR(b.care), DBP_INT(s->ncare),		\
+	DBP_INT(s->nequip), DBP_STR(b.equip), DBP_INT(s->nequip),		\
+	DBP_STR(b.status), DBP_STR(b.status)
+	out->national = true;
+	if (s->name != NULL || s->profession != NULL)
+		stmt = SQ_NATIONAL_MAIN;
+	else if (s->skill != NULL)
+		stmt = SQ_NATIONAL_SKILL;
+	else if (s->ncare > 0 || s->nequip > 0)
+		stmt = SQ_NATIONAL_OPTION;
+	else if (*b.status != '\0' && strcmp(b.status, "inconnu") != 0)
+		stmt = SQ_NATIONAL_STATUS;
+	else {
+		out->empty_query = true;
+		return 0;
+	}
+	switch (stmt) {
+	case SQ_NATIONAL_MAIN:
+		rc = db_query(r->app->db, &r->arena, Q(stmt),
+		    DB_PARAMS(NW), &res);
+		break;
+	case SQ_NATIONAL_SKILL:
+		rc = db_query(r->app->db, &r->arena, Q(stmt),
+		    DB_PARAMS(DBP_STR(s->skill), NW), &res);
+		break;
+	case SQ_NATIONAL_OPTION:
+		rc = db_query(r->app->db, &r->arena, Q(stmt),
+		    DB_PARAMS(DBP_STR(b.care), DBP_STR(b.equip), NW), &res);
+		break;
+	default:
+		rc = db_query(r->app->db, &r->arena, Q(stmt),
+		    DB_PARAMS(DBP_INT(s->cpts_id), DBP_STR(b.status), NW), &res);
+		break;
+	}
+#undef NW
 	if (rc != DB_OK)
 		return -1;
-	out->hits = arena_alloc(&r->arena, (res.nrows + 1) * sizeof(*out->hits));
 	for (i = 0; i < res.nrows && out->nhits < SEARCH_MAX_RESULTS; i++) {
-		struct search_hit *h = &out->hits[out->nhits];
-		size_t k;
-
-		/* The simple path lists a professional once per site. */
-		if (simple) {
-			for (k = 0; k < out->nhits; k++)
-				if (strcmp(out->hits[k].idnps, db_cell(&res, i, 0)) == 0)
-					break;
-			if (k < out->nhits)
-				continue;
-		}
-		out->nhits++;
-		h->idnps = db_cell(&res, i, 0);
-		h->exact = db_cell_int(&res, i, 6) != 0;
-		h->score = (int)db_cell_int(&res, i, 7);
-		h->status = cpts_status_parse(db_cell(&res, i, 8));
-		if (h->exact)
-			out->nexact++;
+		hit_add(out, db_cell(&res, i, 0), db_cell_int(&res, i, 6) != 0,
+		    (int)db_cell_int(&res, i, 7));
+		out->hits[out->nhits - 1].status =
+		    cpts_status_parse(db_cell(&res, i, 8));
 	}
 	return search_details(r, s, out);
 }
@@ -739,31 +1160,85 @@ search_read_place(struct req *r, struct search *s, const char *place)
 
 /* ---- the form's choices ---- */
 
+/*
+ * The lists of the form change only with an import (professions,
+ * savoir-faire) or an administrator (options): each worker keeps a copy
+ * and checks it against a checksum of the three tables, one small
+ * statement instead of reading the lists again.
+ */
+static struct {
+	bool		 loaded;
+	struct arena	 a;
+	char		*sum[3];
+	struct db_result prof, skills, opts;
+} choices;
+
+/* Points *prof, *skills, *opts at the worker's copy of the lists, read
+ * again when the database's differ.  Returns 0 or -1. */
+static int
+choices_get(struct req *r, const struct db_result **prof,
+    const struct db_result **skills, const struct db_result **opts)
+{
+	struct db_result sum;
+	size_t i;
+	bool same = choices.loaded;
+
+	if (db_query_row(r->app->db, &r->arena, Q(SQ_CHOICES_SUM), DB_NOPARAMS,
+	    &sum) != DB_OK)
+		return -1;
+	for (i = 0; i < 3 && same; i++)
+		same = db_cell(&sum, 0, i) != NULL &&
+		    strcmp(choices.sum[i], db_cell(&sum, 0, i)) == 0;
+	if (!same) {
+		if (choices.loaded)
+			arena_free(&choices.a);
+		choices.loaded = false;
+		arena_init(&choices.a, 0);
+		if (db_query(r->app->db, &choices.a, Q(SQ_PROFESSIONS), DB_NOPARAMS,
+		    &choices.prof) != DB_OK ||
+		    db_query(r->app->db, &choices.a, Q(SQ_SKILLS), DB_NOPARAMS,
+		    &choices.skills) != DB_OK ||
+		    db_query(r->app->db, &choices.a, Q(SQ_OPTIONS), DB_NOPARAMS,
+		    &choices.opts) != DB_OK) {
+			arena_free(&choices.a);
+			return -1;
+		}
+		/* A change between the checksum and the lists is seen by the
+		 * next request's checksum. */
+		for (i = 0; i < 3; i++)
+			choices.sum[i] = arena_strdup(&choices.a,
+			    db_cell(&sum, 0, i) != NULL ? db_cell(&sum, 0, i) : "");
+		choices.loaded = true;
+	}
+	*prof = &choices.prof;
+	*skills = &choices.skills;
+	*opts = &choices.opts;
+	return 0;
+}
+
 int
 search_form_choices(struct req *r, struct tdict *ctx, const struct search *s)
 {
-	struct db_result res;
+	const struct db_result *prof, *skills, *opts;
 	struct tlist *l, *groups = NULL, *items = NULL;
 	const char *group = NULL;
 	size_t i;
 
-	if (db_query(r->app->db, &r->arena, Q(SQ_PROFESSIONS), DB_NOPARAMS,
-	    &res) != DB_OK)
+	if (choices_get(r, &prof, &skills, &opts) != 0)
 		return -1;
 	l = tdict_list(ctx, "professions");
-	for (i = 0; i < res.nrows; i++) {
+	for (i = 0; i < prof->nrows; i++) {
 		struct tdict *d = tlist_add(l);
 
-		tdict_str(d, "code", db_cell(&res, i, 0));
-		tdict_str(d, "label", db_cell(&res, i, 1));
+		tdict_str(d, "code", db_cell(prof, i, 0));
+		tdict_str(d, "label", db_cell(prof, i, 1));
 		tdict_bool(d, "selected", s->profession != NULL &&
-		    strcmp(s->profession, db_cell(&res, i, 0)) == 0);
+		    strcmp(s->profession, db_cell(prof, i, 0)) == 0);
 	}
-	if (db_query(r->app->db, &r->arena, Q(SQ_SKILLS), DB_NOPARAMS, &res) != DB_OK)
-		return -1;
+
 	groups = tdict_list(ctx, "skill_groups");
-	for (i = 0; i < res.nrows; i++) {
-		const char *g = db_cell(&res, i, 3);
+	for (i = 0; i < skills->nrows; i++) {
+		const char *g = db_cell(skills, i, 3);
 		struct tdict *d;
 
 		if (g == NULL || *g == '\0')
@@ -775,24 +1250,23 @@ search_form_choices(struct req *r, struct tdict *ctx, const struct search *s)
 			group = g;
 		}
 		d = tlist_add(items);
-		tdict_str(d, "code", db_cell(&res, i, 0));
-		tdict_str(d, "label", db_cell(&res, i, 1));
+		tdict_str(d, "code", db_cell(skills, i, 0));
+		tdict_str(d, "label", db_cell(skills, i, 1));
 		tdict_bool(d, "selected", s->skill != NULL &&
-		    strcmp(s->skill, db_cell(&res, i, 0)) == 0);
+		    strcmp(s->skill, db_cell(skills, i, 0)) == 0);
 	}
-	if (db_query(r->app->db, &r->arena, Q(SQ_OPTIONS), DB_NOPARAMS, &res) != DB_OK)
-		return -1;
+
 	{
 		struct tlist *care = tdict_list(ctx, "care_options");
 		struct tlist *equip = tdict_list(ctx, "equipment_options");
 
-		for (i = 0; i < res.nrows; i++) {
-			bool is_care = strcmp(db_cell(&res, i, 0), "care") == 0;
+		for (i = 0; i < opts->nrows; i++) {
+			bool is_care = strcmp(db_cell(opts, i, 0), "care") == 0;
 			struct tdict *d = tlist_add(is_care ? care : equip);
-			const char *code = db_cell(&res, i, 1);
+			const char *code = db_cell(opts, i, 1);
 
 			tdict_str(d, "code", code);
-			tdict_str(d, "label", db_cell(&res, i, 2));
+			tdict_str(d, "label", db_cell(opts, i, 2));
 			tdict_bool(d, "checked", is_care ?
 			    in_list(code, s->care, s->ncare) :
 			    in_list(code, s->equip, s->nequip));

@@ -1668,6 +1668,25 @@ import_finalise(struct import *im)
 	return 0;
 }
 
+/*
+ * Counts the active sites per postal code and profession again
+ * (site_place_stat, sql/008): the directory's search reads them to choose
+ * how to read a place.  One pass over the site_place index; returns 0 or
+ * -1 (message printed).
+ */
+static int
+import_place_stats(MYSQL *c)
+{
+	if (raw_exec(c, "DELETE FROM site_place_stat", NULL, 0, NULL) != 0 ||
+	    raw_exec(c, "INSERT INTO site_place_stat (postal_code,"
+	    " profession_code, sites) SELECT postal_code, profession_code,"
+	    " COUNT(*) FROM practice_site FORCE INDEX (site_place)"
+	    " WHERE status = 'present' GROUP BY postal_code, profession_code",
+	    NULL, 0, NULL) != 0 || mysql_commit(c) != 0)
+		return -1;
+	return 0;
+}
+
 static void
 progress(struct import *im, const struct rpps_stats *st, FILE *fp, bool last)
 {
@@ -1923,6 +1942,8 @@ import_file(MYSQL *conn, struct db *db, const char *path, int forced_kind,
 	} else if (!partial)
 		fprintf(stderr, "  too many bad lines, or no record: nothing is"
 		    " marked as gone\n");
+	if (im.kind == IK_ACTIVITE && import_place_stats(conn) != 0)
+		goto fail;
 
 	snprintf(msg, sizeof(msg), "%llu lines, %llu records, %llu bad lines%s",
 	    (unsigned long long)st->lines, (unsigned long long)st->records,

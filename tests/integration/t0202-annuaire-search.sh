@@ -27,6 +27,12 @@ for i in $(seq -w 1 60); do
 	lines+=("$(act_line idnps="$(idnps_of 39030000"$i")" last=CAPTEST first="N$i" prof=60 \
 		prof_label=Infirmier postal=39300 insee=39097 commune=Champagnole)")
 done
+# One nurse with 300 sites in Morez: more rows than the engine reads at first.
+M=$(idnps_of 3904000001)
+for i in $(seq 1 300); do
+	lines+=("$(act_line idnps="$M" last=AAMULTI first=SITES prof=60 prof_label=Infirmier \
+		number="$i" postal=39400 insee=39372 commune=Morez)")
+done
 act_file "$TEST_TMP/PS_LibreAcces_Personne_activite_t0202.txt" "${lines[@]}"
 import_rpps --partial "$TEST_TMP/PS_LibreAcces_Personne_activite_t0202.txt" || fail "import: $(cat "$TEST_TMP/import.log")"
 # MOUCHETTE has filled in her card: home visits; QUINTARD has a private status.
@@ -116,6 +122,47 @@ search --data-urlencode lieu=39300 --data-urlencode profession=60
 assert_body_contains 'Les 50 résultats les plus pertinents'
 hits | head -n 1 | grep -qx "$(idnps_of 3903000001)" || fail "cap: first is not N01"
 hits | grep -qx "$(idnps_of 3903000051)" && fail "cap: the 51st is shown"
+
+note "a professional with 300 sites in the place comes once, first by name"
+search --data-urlencode "lieu=39300 39400" --data-urlencode profession=60 --data-urlencode specialite=SM54
+expect exact ""
+[[ $(hits | wc -l) == 50 ]] || fail "300 sites: $(hits | wc -l) results"
+hits | head -n 1 | grep -qx "$M" || fail "300 sites: AAMULTI is not first"
+[[ $(hits | grep -cx "$M") == 1 ]] || fail "300 sites: AAMULTI listed $(hits | grep -cx "$M") times"
+hits | sed -n 2p | grep -qx "$(idnps_of 3903000001)" || fail "300 sites: N01 is not second"
+hits | grep -qx "$(idnps_of 3903000050)" && fail "300 sites: N50 is shown"
+search --data-urlencode "lieu=39300 39400" --data-urlencode profession=60
+[[ $(hits | grep -cx "$M") == 1 ]] || fail "300 sites, exact: AAMULTI listed $(hits | grep -cx "$M") times"
+
+note "how a place is read (its site counts) never changes the results"
+plans=(
+	"lieu=39300 39400|profession=60"
+	"lieu=39000 39100 39200|"
+	"lieu=39000 39100 39200|nom=quintard"
+	"lieu=39100|profession=10"
+	"lieu=dole|profession=10"
+	"lieu=39|profession=70"
+	"lieu=39000 39100 39200|profession=60|specialite=SM54|prise_en_charge=domicile"
+)
+declare -A before
+search_plan() { # search_plan "name=value|name=value..."
+	local a args=()
+	IFS='|' read -r -a fields <<<"$1"
+	for a in "${fields[@]}"; do args+=(--data-urlencode "$a"); done
+	search "${args[@]}"
+}
+for p in "${plans[@]}"; do
+	search_plan "$p"
+	before[$p]="$(hits | paste -sd ' ') / $(section_hits exact | paste -sd ' ')"
+done
+sql "UPDATE parvis.site_place_stat SET sites = 1000000"
+for p in "${plans[@]}"; do
+	search_plan "$p"
+	got="$(hits | paste -sd ' ') / $(section_hits exact | paste -sd ' ')"
+	[[ $got == "${before[$p]}" ]] || fail "$p: read by name: '$got', by place: '${before[$p]}'"
+	[[ $got != " / " ]] || fail "$p: no result"
+done
+sql "DELETE FROM parvis.site_place_stat"
 
 note "the green card icon and the list's contents; no status, no note"
 search --data-urlencode lieu=39100

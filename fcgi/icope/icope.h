@@ -55,6 +55,7 @@ struct icope_patient {
 	const char	*postal_code;
 	bool		 in_circle;	/* the user is in the care circle */
 	bool		 manager;	/* an alert manager of its territory */
+	long long	 form_version;	/* icope_form_version, read with it */
 };
 
 /* The panels of a file, in order (user_favorite_panel.panel values). */

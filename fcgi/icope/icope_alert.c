@@ -44,6 +44,12 @@ enum {
 	"(SELECT GROUP_CONCAT(f.label ORDER BY f.position SEPARATOR ', ')" \
 	" FROM icope_alert_function af JOIN icope_function f ON f.id = af.function_id" \
 	" WHERE af.alert_id = a.id)"
+/* Statements that list an alert's functions (ALERT_FUNCTIONS): with the
+ * server's default group_concat_max_len the list is a BLOB, and every
+ * sort of these rows went through a temporary table on disk; up to 512
+ * bytes it is a VARCHAR sorted in memory (the six functions' labels take
+ * about 100). */
+#define SHORT_LISTS	"SET STATEMENT group_concat_max_len = 512 FOR "
 #define QUEUE_SLOT \
 	"(SELECT id FROM icope_alert WHERE territory_id = ? AND pending = 1" \
 	" ORDER BY created_at, id LIMIT ?)"
@@ -55,7 +61,7 @@ static const char *const alert_sql[AL__MAX] = {
 	/* Each territory's pending alerts in order on alert_pending, cut at
 	 * offset + page, then merged (ICOPE_TERRITORY_SLOTS, 0 unused). */
 	[AL_QUEUE] =
-	    "SELECT a.id, a.patient_id, p.birth_name, p.used_name, p.first_names,"
+	    SHORT_LISTS "SELECT a.id, a.patient_id, p.birth_name, p.used_name, p.first_names,"
 	    " TIMESTAMPDIFF(YEAR, p.birth_date, ?), UNIX_TIMESTAMP(a.created_at),"
 	    " a.status, a.n_calls, DATE_FORMAT(s.performed_on, '%d/%m/%Y'),"
 	    " CONCAT(u.first_name, ' ', u.last_name), t.name, " ALERT_FUNCTIONS
@@ -67,7 +73,7 @@ static const char *const alert_sql[AL__MAX] = {
 	    " LEFT JOIN territory t ON t.id = a.territory_id"
 	    " ORDER BY a.created_at, a.id LIMIT ? OFFSET ?",
 	[AL_CONFIRMED] =
-	    "SELECT a.id, a.patient_id, p.birth_name, p.used_name, p.first_names,"
+	    SHORT_LISTS "SELECT a.id, a.patient_id, p.birth_name, p.used_name, p.first_names,"
 	    " UNIX_TIMESTAMP(a.confirmed_at), CONCAT(au.first_name, ' ', au.last_name),"
 	    " s2.id, " ALERT_FUNCTIONS
 	    " FROM icope_alert a JOIN patient p ON p.id = a.patient_id"
@@ -76,7 +82,7 @@ static const char *const alert_sql[AL__MAX] = {
 	    " WHERE a.status = 'confirmed' AND a.territory_id IN " MANAGED_TERRITORIES
 	    " ORDER BY a.confirmed_at, a.id LIMIT 100",
 	[AL_GET] =
-	    "SELECT a.id, a.patient_id, COALESCE(a.territory_id, 0), a.status,"
+	    SHORT_LISTS "SELECT a.id, a.patient_id, COALESCE(a.territory_id, 0), a.status,"
 	    " UNIX_TIMESTAMP(a.created_at), a.n_calls, a.step1_id,"
 	    " DATE_FORMAT(s.performed_on, '%d/%m/%Y'),"
 	    " CONCAT(u.first_name, ' ', u.last_name), s.mode, " ALERT_FUNCTIONS ","
@@ -130,7 +136,7 @@ static const char *const alert_sql[AL__MAX] = {
 	    " requested_at, requested_by, updated_at, updated_by)"
 	    " VALUES (?, ?, 'requested', ?, FROM_UNIXTIME(?), ?, FROM_UNIXTIME(?), ?)",
 	[AL_PATIENT_ALERTS] =
-	    "SELECT a.id, a.status, UNIX_TIMESTAMP(a.created_at),"
+	    SHORT_LISTS "SELECT a.id, a.status, UNIX_TIMESTAMP(a.created_at),"
 	    " DATE_FORMAT(s.performed_on, '%d/%m/%Y'), " ALERT_FUNCTIONS ","
 	    " s2.id, s2.status, CONCAT(au.first_name, ' ', au.last_name), a.step1_id,"
 	    " COALESCE(UNIX_TIMESTAMP(a.closed_at), 0), a.n_calls"

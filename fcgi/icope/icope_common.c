@@ -28,7 +28,8 @@ static const char *const common_sql[COMMON__MAX] = {
 	    " DATE_FORMAT(p.birth_date, '%d/%m/%Y'),"
 	    " TIMESTAMPDIFF(YEAR, p.birth_date, ?), p.ins, p.birth_rank,"
 	    " p.postal_code, EXISTS (SELECT 1 FROM care_circle c"
-	    "  WHERE c.patient_id = p.id AND c.user_id = ?)"
+	    "  WHERE c.patient_id = p.id AND c.user_id = ?),"
+	    " (SELECT v.version FROM icope_form_version v WHERE v.id = 1)"
 	    " FROM patient p LEFT JOIN territory t ON t.id = p.territory_id"
 	    " WHERE p.id = ?",
 	[COMMON_FAV_PANELS] =
@@ -147,6 +148,7 @@ icope_patient_load(struct req *r, long long id, struct icope_patient *p)
 	p->birth_rank = db_cell_int(&res, 0, 10);
 	p->postal_code = db_cell(&res, 0, 11);
 	p->in_circle = db_cell_int(&res, 0, 12) != 0;
+	p->form_version = db_cell_int(&res, 0, 13);
 	p->manager = p->territory_id != 0 && req_has_scoped_role(r,
 	    "alert_manager", "territory", p->territory_id);
 	if (!p->in_circle && !p->manager)

@@ -26,6 +26,7 @@ enum {
 	PAT_FAST_BIRTH,
 	PAT_FAST_LAST,
 	PAT_FAST_DUE,
+	PAT_CIRCLE_NAME,
 	PAT_DUPLICATES,
 	PAT_TERRITORY,
 	PAT_INSERT,
@@ -70,18 +71,42 @@ enum {
  * then merged.  A manager of a 100,000-file territory reads 51 index
  * entries, not 100,000 rows; a care circle is read from its user's index
  * (STRAIGHT_JOIN: with LIMIT ? the optimiser would rather walk the whole
- * patient index in name order).
+ * patient index in name order), or in name order from care_circle_by_name
+ * (51 entries, not every file of the circle).  Each row shown is checked
+ * again against care_circle and the territories: the order copy decides
+ * nothing about access.
  */
 #define FAST_TERRITORY(order) \
 	" UNION (SELECT p.id FROM patient p WHERE p.territory_id = ?" \
 	" ORDER BY " order " LIMIT ?)"
+#define FAST_ACCESS \
+	" WHERE (EXISTS (SELECT 1 FROM care_circle c WHERE c.patient_id = p.id" \
+	" AND c.user_id = ?) OR p.territory_id IN (?, ?, ?, ?))"
 #define FAST_SQL(order) \
 	LIST_COLS " FROM ((SELECT STRAIGHT_JOIN p.id FROM care_circle c" \
 	" JOIN patient p ON p.id = c.patient_id WHERE c.user_id = ?" \
 	" ORDER BY " order " LIMIT ?)" \
 	FAST_TERRITORY(order) FAST_TERRITORY(order) \
 	FAST_TERRITORY(order) FAST_TERRITORY(order) \
-	") v JOIN patient p ON p.id = v.id ORDER BY " order " LIMIT ? OFFSET ?"
+	") v JOIN patient p ON p.id = v.id" FAST_ACCESS \
+	" ORDER BY " order " LIMIT ? OFFSET ?"
+#define FAST_NAME_SQL \
+	LIST_COLS " FROM ((SELECT cn.patient_id AS id FROM care_circle_by_name cn" \
+	" WHERE cn.user_id = ? ORDER BY cn.birth_name, cn.first_names," \
+	" cn.patient_id LIMIT ?)" \
+	FAST_TERRITORY(ORDER_NAME) FAST_TERRITORY(ORDER_NAME) \
+	FAST_TERRITORY(ORDER_NAME) FAST_TERRITORY(ORDER_NAME) \
+	") v JOIN patient p ON p.id = v.id" FAST_ACCESS \
+	" ORDER BY " ORDER_NAME " LIMIT ? OFFSET ?"
+
+/* A user without territories, by name: the care circle alone, read in
+ * order on care_circle_by_name and stopped at the page (every row checked
+ * against care_circle). */
+#define CIRCLE_NAME_SQL \
+	LIST_COLS " FROM care_circle_by_name cn JOIN patient p ON p.id = cn.patient_id" \
+	" WHERE cn.user_id = ? AND EXISTS (SELECT 1 FROM care_circle c" \
+	" WHERE c.patient_id = p.id AND c.user_id = ?)" \
+	" ORDER BY cn.birth_name, cn.first_names, cn.patient_id LIMIT ? OFFSET ?"
 
 #define ORDER_NAME	"p.birth_name, p.first_names, p.id"
 #define ORDER_BIRTH	"p.birth_date, p.id"
@@ -93,10 +118,11 @@ static const char *const patient_sql[PAT__MAX] = {
 	[PAT_LIST_BIRTH] = LIST_SQL(ORDER_BIRTH),
 	[PAT_LIST_LAST] = LIST_SQL(ORDER_LAST),
 	[PAT_LIST_DUE] = LIST_SQL(ORDER_DUE),
-	[PAT_FAST_NAME] = FAST_SQL(ORDER_NAME),
+	[PAT_FAST_NAME] = FAST_NAME_SQL,
 	[PAT_FAST_BIRTH] = FAST_SQL(ORDER_BIRTH),
 	[PAT_FAST_LAST] = FAST_SQL(ORDER_LAST),
 	[PAT_FAST_DUE] = FAST_SQL(ORDER_DUE),
+	[PAT_CIRCLE_NAME] = CIRCLE_NAME_SQL,
 	[PAT_DUPLICATES] =
 	    "SELECT p.id, p.birth_name, p.used_name, p.first_names,"
 	    " DATE_FORMAT(p.birth_date, '%d/%m/%Y'), p.ins, p.postal_code, p.city,"
@@ -225,7 +251,13 @@ patient_list(struct req *r)
 	simple = view != NULL && strcmp(view, "simple") == 0;
 	today = icope_today(r);
 	nt = icope_managed_territories(r, t, ICOPE_TERRITORY_SLOTS);
-	if (*q == '\0' && nt <= ICOPE_TERRITORY_SLOTS) {
+	if (*q == '\0' && nt == 0 && stmt == PAT_LIST_NAME) {
+		if (db_query(r->app->db, &r->arena, Q(PAT_CIRCLE_NAME), DB_PARAMS(
+		    DBP_STR(today), DBP_STR(today), DBP_INT(r->session->user_id),
+		    DBP_INT(r->session->user_id), DBP_INT(PAGE_SIZE + 1),
+		    DBP_INT((page - 1) * PAGE_SIZE)), &res) != DB_OK)
+			return -1;
+	} else if (*q == '\0' && nt <= ICOPE_TERRITORY_SLOTS) {
 		long long cut = page * PAGE_SIZE + 1;
 
 		if (db_query(r->app->db, &r->arena, Q(stmt + PAT_FAST_NAME -
@@ -233,6 +265,8 @@ patient_list(struct req *r)
 		    DBP_INT(r->session->user_id), DBP_INT(cut), DBP_INT(t[0]),
 		    DBP_INT(cut), DBP_INT(t[1]), DBP_INT(cut), DBP_INT(t[2]),
 		    DBP_INT(cut), DBP_INT(t[3]), DBP_INT(cut),
+		    DBP_INT(r->session->user_id), DBP_INT(t[0]), DBP_INT(t[1]),
+		    DBP_INT(t[2]), DBP_INT(t[3]),
 		    DBP_INT(PAGE_SIZE + 1), DBP_INT((page - 1) * PAGE_SIZE)),
 		    &res) != DB_OK)
 			return -1;

@@ -31,7 +31,8 @@ enum {
 	S1_UPDATE,
 	S1_ANSWERS_DEL,
 	S1_ANSWER_ADD,
-	S1_VALIDATE,
+	S1_INSERT_VALIDATED,
+	S1_UPDATE_VALIDATED,
 	S1_RESULT_ADD,
 	S1_RESULTS,
 	S1_ALERT_ADD,
@@ -40,6 +41,7 @@ enum {
 	S1_LIST,
 	S1_ALERT_OF,
 	S1_LOCK,
+	S1_STATE,
 	S1__MAX
 };
 #define Q(i)	DB_STMT(IA_STEP1, (i))
@@ -92,10 +94,21 @@ static const char *const step1_sql[S1__MAX] = {
 	    "INSERT INTO icope_step1_answer (step1_id, item_id, value)"
 	    " SELECT ?, j.i, j.v FROM JSON_TABLE(?, '$[*]' COLUMNS ("
 	    " i BIGINT UNSIGNED PATH '$.i', v VARCHAR(500) PATH '$.v')) j",
-	[S1_VALIDATE] =
-	    "UPDATE icope_step1 SET status = 'validated', n_alert = ?,"
-	    " n_not_assessed = ?, completeness = ?, validated_at = FROM_UNIXTIME(?),"
-	    " validated_by = ? WHERE id = ? AND status = 'draft'",
+	/* A new STEP 1 validated at once, or the draft validated; the
+	 * scores are known (icope_step1_eval) before the row is written. */
+	[S1_INSERT_VALIDATED] =
+	    "INSERT INTO icope_step1 (patient_id, status, performed_on, mode,"
+	    " performer_name, comments, entered_by, n_alert, n_not_assessed,"
+	    " completeness, validated_at, validated_by, created_at, updated_at,"
+	    " updated_by) VALUES (?, 'validated', ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " FROM_UNIXTIME(?), ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?)",
+	[S1_UPDATE_VALIDATED] =
+	    "UPDATE icope_step1 SET status = 'validated', performed_on = ?,"
+	    " mode = ?, performer_name = ?, comments = ?, entered_by = ?,"
+	    " n_alert = ?, n_not_assessed = ?, completeness = ?,"
+	    " validated_at = FROM_UNIXTIME(?), validated_by = ?,"
+	    " updated_at = FROM_UNIXTIME(?), updated_by = ?"
+	    " WHERE id = ? AND patient_id = ? AND status = 'draft'",
 	[S1_RESULT_ADD] =
 	    "INSERT INTO icope_step1_result (step1_id, function_id, result, decline, info)"
 	    " SELECT ?, j.f, j.r, j.d, j.n FROM JSON_TABLE(?, '$[*]' COLUMNS ("
@@ -112,12 +125,14 @@ static const char *const step1_sql[S1__MAX] = {
 	    "INSERT INTO icope_alert_function (alert_id, function_id)"
 	    " SELECT ?, j.f FROM JSON_TABLE(?, '$[*]' COLUMNS ("
 	    " f BIGINT UNSIGNED PATH '$.f')) j",
+	/* The file's due date follows its latest validated STEP 1 (the one
+	 * being validated included): next_step1_due first, from the old
+	 * last_step1_on.  Being the validation's first write, it also makes
+	 * the STEP 1 writes of one file take turns (row lock). */
 	[S1_PATIENT_DUE] =
-	    "UPDATE patient SET last_step1_on = (SELECT MAX(s.performed_on)"
-	    "  FROM icope_step1 s WHERE s.patient_id = ? AND s.status = 'validated'),"
-	    " next_step1_due = DATE_ADD((SELECT MAX(s.performed_on)"
-	    "  FROM icope_step1 s WHERE s.patient_id = ? AND s.status = 'validated'),"
-	    "  INTERVAL ? MONTH),"
+	    "UPDATE patient SET next_step1_due = DATE_ADD(GREATEST("
+	    "COALESCE(last_step1_on, ?), ?), INTERVAL ? MONTH),"
+	    " last_step1_on = GREATEST(COALESCE(last_step1_on, ?), ?),"
 	    " updated_at = FROM_UNIXTIME(?), updated_by = ? WHERE id = ?",
 	[S1_LIST] =
 	    "SELECT s.id, s.status, DATE_FORMAT(s.performed_on, '%d/%m/%Y'), s.mode,"
@@ -130,6 +145,26 @@ static const char *const step1_sql[S1__MAX] = {
 	 * otherwise both create a draft, or deadlock on its index. */
 	[S1_LOCK] =
 	    "SELECT id FROM patient WHERE id = ? FOR UPDATE",
+	/* Once the file is locked, in one read: who may see it (its
+	 * territory, the user in its care circle), the form's version, its
+	 * draft (or NULL), the validated STEP 1 before the one being saved
+	 * (dated ?, the draft's or a new one's id breaking ties), and that
+	 * one's answers, a row each (item_id NULL when none); no row when
+	 * the file does not exist. */
+	[S1_STATE] =
+	    "SELECT COALESCE(p.territory_id, 0), EXISTS (SELECT 1"
+	    " FROM care_circle c WHERE c.patient_id = p.id AND c.user_id = ?),"
+	    " (SELECT fv.version FROM icope_form_version fv WHERE fv.id = 1),"
+	    " q.draft, v.id, a.item_id, a.value FROM patient p"
+	    " JOIN (SELECT (SELECT MAX(x.id) FROM icope_step1 x"
+	    "  WHERE x.patient_id = ? AND x.status = 'draft') AS draft) q"
+	    " LEFT JOIN icope_step1 v ON v.id = (SELECT y.id FROM icope_step1 y"
+	    "  WHERE y.patient_id = ? AND y.status = 'validated'"
+	    "  AND (y.performed_on < ? OR (y.performed_on = ?"
+	    "  AND y.id < COALESCE(q.draft, 18446744073709551615)))"
+	    "  ORDER BY y.performed_on DESC, y.id DESC LIMIT 1)"
+	    " LEFT JOIN icope_step1_answer a ON a.step1_id = v.id"
+	    " WHERE p.id = ?",
 };
 
 /* ---- the form, from the tables ---- */
@@ -181,17 +216,17 @@ mode_label(const char *m)
 	return m;
 }
 
-/* Loads the enabled blocks and items; returns 0, or -1 (a table the rules
- * refuse is logged: a region's edit gone wrong must not score). */
+/* Loads the enabled blocks and items into a; returns 0, or -1 (a table
+ * the rules refuse is logged: a region's edit gone wrong must not score). */
 static int
-form_load(struct req *r, struct form_def *fd)
+form_load(struct req *r, struct arena *a, struct form_def *fd)
 {
 	struct db_result fr, ir;
 	size_t i, f;
 
 	memset(fd, 0, sizeof(*fd));
-	if (db_query(r->app->db, &r->arena, Q(S1_FUNCTIONS), DB_NOPARAMS, &fr) != DB_OK ||
-	    db_query(r->app->db, &r->arena, Q(S1_ITEMS), DB_NOPARAMS, &ir) != DB_OK)
+	if (db_query(r->app->db, a, Q(S1_FUNCTIONS), DB_NOPARAMS, &fr) != DB_OK ||
+	    db_query(r->app->db, a, Q(S1_ITEMS), DB_NOPARAMS, &ir) != DB_OK)
 		return -1;
 	if (fr.nrows == 0 || fr.nrows > ICOPE_FUNCTIONS_MAX) {
 		log_error("icope_function: %zu enabled blocks", fr.nrows);
@@ -207,8 +242,8 @@ form_load(struct req *r, struct form_def *fd)
 		d->code = db_cell(&fr, f, 1);
 		d->label = db_cell(&fr, f, 2);
 		d->rule = (enum icope_rule)index_of(rule_codes, db_cell(&fr, f, 3));
-		items = arena_alloc(&r->arena, ICOPE_ITEMS_MAX * sizeof(*items));
-		fd->item_id[f] = arena_alloc(&r->arena, ICOPE_ITEMS_MAX * sizeof(long long));
+		items = arena_alloc(a, ICOPE_ITEMS_MAX * sizeof(*items));
+		fd->item_id[f] = arena_alloc(a, ICOPE_ITEMS_MAX * sizeof(long long));
 		for (i = 0; i < ir.nrows; i++) {
 			struct icope_item_def *it;
 
@@ -241,6 +276,68 @@ form_load(struct req *r, struct form_def *fd)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The form as this worker last read it, and the icope_form_version it was
+ * read at (triggers move the version on any change to the two tables; the
+ * file header query brings the current one): the tables are read again
+ * only when it has moved.  Kept in an arena of its own for the worker's
+ * life.
+ */
+static struct {
+	struct arena	 arena;
+	struct form_def	 fd;
+	long long	 version;	/* 0: nothing kept */
+} form_cache;
+
+static void
+form_cache_free(void)
+{
+	arena_free(&form_cache.arena);
+	form_cache.version = 0;
+}
+
+/* Returns the form at version (the file header's form_version), from the
+ * worker's copy when it is that version, else read again; NULL after a
+ * failure.  The pointers stay valid until the next call. */
+static const struct form_def *
+form_get(struct req *r, long long version)
+{
+	static bool registered;
+	struct arena a;
+	struct form_def fd;
+
+	if (version > 0 && form_cache.version == version)
+		return &form_cache.fd;
+	arena_init(&a, 16 * 1024);
+	if (form_load(r, &a, &fd) != 0) {
+		arena_free(&a);
+		return NULL;
+	}
+	if (!registered) {
+		/* Freed at exit, so that leak checkers see no leak. */
+		atexit(form_cache_free);
+		registered = true;
+	}
+	form_cache_free();
+	form_cache.arena = a;
+	form_cache.fd = fd;
+	form_cache.version = version > 0 ? version : 0;
+	return &form_cache.fd;
+}
+
+/* The code of item id in the form, or NULL when it is not in it. */
+static const char *
+form_item_code(const struct form_def *fd, long long id)
+{
+	size_t f, i;
+
+	for (f = 0; f < fd->nfns; f++)
+		for (i = 0; i < fd->fns[f].nitems; i++)
+			if (fd->item_id[f][i] == id)
+				return fd->fns[f].items[i].code;
+	return NULL;
 }
 
 /* Answers of a STEP 1 as (code, value) pairs; returns the count or -1. */
@@ -430,7 +527,7 @@ static int
 step1_get(struct req *r)
 {
 	struct icope_patient p;
-	struct form_def fd;
+	const struct form_def *fd;
 	struct db_result dr;
 	struct icope_answer *a = NULL;
 	struct tdict *ctx, *v;
@@ -439,7 +536,7 @@ step1_get(struct req *r)
 
 	if ((rc = icope_patient_open(r, &p, "patient.read", "STEP 1 (saisie)")) != 0)
 		return rc == 1 ? 0 : -1;
-	if (form_load(r, &fd) != 0)
+	if ((fd = form_get(r, p.form_version)) == NULL)
 		return -1;
 	ctx = http_ctx(r);
 	v = tdict_dict(ctx, "v");
@@ -462,36 +559,148 @@ step1_get(struct req *r)
 		return -1;
 	}
 	tdict_bool(ctx, "saved", http_query(r, "enregistre") != NULL);
-	return step1_page(r, 200, &p, ctx, &fd, a, n, NULL);
+	return step1_page(r, 200, &p, ctx, fd, a, n, NULL);
 }
 
+/* Stores the answers (cur, ids) of STEP 1 step1 in one statement: a JSON
+ * array bound as one parameter.  Returns the db result. */
+static enum db_rc
+answers_insert(struct db *db, long long step1, const struct icope_answer *cur,
+    const long long *ids, long n)
+{
+	struct buf j = BUF_INIT;
+	enum db_rc rc;
+	long i;
+
+	if (n == 0)
+		return DB_OK;
+	buf_putc(&j, '[');
+	for (i = 0; i < n; i++) {
+		buf_printf(&j, "%s{\"i\": %lld, \"v\": \"", i ? ", " : "", ids[i]);
+		buf_json(&j, cur[i].value);
+		buf_puts(&j, "\"}");
+	}
+	buf_putc(&j, ']');
+	rc = db_exec(db, Q(S1_ANSWER_ADD), DB_PARAMS(DBP_INT(step1),
+	    DBP_STR(buf_str(&j))), NULL);
+	buf_free(&j);
+	return rc;
+}
+
+/* Stores the per-function results of STEP 1 step1 and, when a function is
+ * positive, its alert and the alert's functions.  Returns the db result. */
+static enum db_rc
+results_insert(struct req *r, const struct icope_patient *p, long long step1,
+    const struct form_def *fd, const struct icope_step1_result *res)
+{
+	struct db *db = r->app->db;
+	struct buf j = BUF_INIT, fa = BUF_INIT;
+	enum db_rc rc;
+	size_t fi;
+
+	buf_putc(&j, '[');
+	buf_putc(&fa, '[');
+	for (fi = 0; fi < fd->nfns; fi++) {
+		buf_printf(&j, "%s{\"f\": %lld, \"r\": \"%s\", \"d\": %u, "
+		    "\"n\": %d}", fi ? ", " : "", fd->fn_id[fi],
+		    result_codes[res->fn[fi].result], res->fn[fi].decline,
+		    res->fn[fi].info ? 1 : 0);
+		if (res->fn[fi].result == ICOPE_ALERT)
+			buf_printf(&fa, "%s{\"f\": %lld}", fa.len > 1 ? ", " : "",
+			    fd->fn_id[fi]);
+	}
+	buf_putc(&j, ']');
+	buf_putc(&fa, ']');
+	rc = db_exec(db, Q(S1_RESULT_ADD), DB_PARAMS(DBP_INT(step1),
+	    DBP_STR(buf_str(&j))), NULL);
+	if (rc == DB_OK && res->any_alert) {
+		rc = db_exec(db, Q(S1_ALERT_ADD), DB_PARAMS(DBP_INT(p->id),
+		    DBP_INT(step1), DBP_ID(p->territory_id), DBP_INT(r->now),
+		    DBP_INT(r->now), DBP_INT(r->session->user_id)), NULL);
+		if (rc == DB_OK)
+			rc = db_exec(db, Q(S1_ALERT_FN_ADD), DB_PARAMS(
+			    DBP_INT((long long)db_insert_id(db)),
+			    DBP_STR(buf_str(&fa))), NULL);
+	}
+	buf_free(&j);
+	buf_free(&fa);
+	return rc;
+}
+
+/* Reads the form's items into cur (values) and ids (their item ids, 0
+ * for a refused value, whose error goes to f); returns how many. */
+static long
+items_read(struct req *r, struct icope_form *f, const struct form_def *fd,
+    struct icope_answer *cur, long long *ids)
+{
+	size_t fi, ii;
+	long n = 0;
+
+	for (fi = 0; fi < fd->nfns; fi++) {
+		for (ii = 0; ii < fd->fns[fi].nitems; ii++) {
+			const struct icope_item_def *d = &fd->fns[fi].items[ii];
+			const char *name = arena_printf(&r->arena, "i_%s", d->code);
+			char *v = icope_trim(r, http_form(r, name));
+			long long x;
+
+			/* Empty is "not answered"; anything else must parse. */
+			if (*v == '\0')
+				continue;
+			cur[n].code = d->code;
+			cur[n].value = v;	/* shown again when refused */
+			if (icope_item_parse(d, v, &x) != 0) {
+				icope_form_error(f, name, d->label, range_msg(r, d));
+				ids[n++] = 0;
+				continue;
+			}
+			if (d->kind == ICOPE_KIND_SECONDS)
+				for (char *c = v; *c != '\0'; c++)
+					if (*c == '.')
+						*c = ',';
+			ids[n++] = fd->item_id[fi][ii];
+		}
+	}
+	return n;
+}
+
+/*
+ * Saves the form as the file's draft, or validates it.  The hot path is a
+ * validation: one transaction whose first statement writes the file's due
+ * date (and so takes the file's lock, which orders the STEP 1 writes of a
+ * file), then one read of who may see the file, the form's version, the
+ * draft and the previous STEP 1 with its answers; a user who may not see
+ * the file gets the rollback and the same 403 as everywhere
+ * (icope_patient_open, which audits the attempt), and nothing was written.
+ * Then the STEP 1 row, its answers, results, alert and alert functions,
+ * and the audit row.  The form comes from the worker's copy (form_get).
+ * A form with errors is answered 422 after the usual access check.
+ */
 static int
 step1_post(struct req *r)
 {
 	struct db *db = r->app->db;
+	long long uid = r->session->user_id, id = icope_path_id(r, "id");
 	struct icope_patient p;
-	struct form_def fd;
+	const struct form_def *fd = NULL;
 	struct icope_form f;
 	struct icope_answer *cur, *prev = NULL;
 	struct icope_step1_result res;
-	struct db_result dr, pr;
+	struct db_result st;
 	struct tdict *ctx;
 	const char *date, *mode, *performer, *comments, *action, *iso = NULL;
-	long long step1 = 0, prev_id = 0, item_ids[ICOPE_ANSWERS_MAX];
+	long long step1 = 0, draft, prev_id, item_ids[ICOPE_ANSWERS_MAX];
 	long ncur = 0, nprev = 0;
 	bool validate;
-	size_t fi, ii;
+	size_t i;
 	int rc;
-	enum db_rc drc;
 
-	if ((rc = icope_patient_open(r, &p, NULL, NULL)) != 0)
-		return rc == 1 ? 0 : -1;
-	if (form_load(r, &fd) != 0)
-		return -1;
+	if (!icope_user_ok(r))
+		return icope_forbidden(r);
 	action = http_form(r, "action");
 	validate = action != NULL && strcmp(action, "valider") == 0;
 	ctx = http_ctx(r);
 	icope_form_init(&f, r, ctx);
+	cur = arena_alloc(&r->arena, ICOPE_ANSWERS_MAX * sizeof(*cur));
 
 	date = icope_field(&f, "date", "Date du STEP 1", true, valid_date, 2000, 2100);
 	if (date != NULL) {
@@ -514,159 +723,153 @@ step1_post(struct req *r)
 	    valid_text, 1, 200);
 	comments = icope_field(&f, "commentaires", "Commentaires", false,
 	    valid_multiline, 1, 4000);
-
-	/* Every item: empty is "not answered"; anything else must parse. */
-	cur = arena_alloc(&r->arena, ICOPE_ANSWERS_MAX * sizeof(*cur));
-	for (fi = 0; fi < fd.nfns; fi++) {
-		for (ii = 0; ii < fd.fns[fi].nitems; ii++) {
-			const struct icope_item_def *d = &fd.fns[fi].items[ii];
-			const char *name = arena_printf(&r->arena, "i_%s", d->code);
-			char *v = icope_trim(r, http_form(r, name));
-			long long x;
-
-			if (*v == '\0')
-				continue;
-			if (icope_item_parse(d, v, &x) != 0) {
-				icope_form_error(&f, name, d->label, range_msg(r, d));
-				cur[ncur].code = d->code;
-				cur[ncur++].value = v;	/* shown again */
-				item_ids[ncur - 1] = 0;
-				continue;
-			}
-			if (d->kind == ICOPE_KIND_SECONDS)
-				for (char *c = v; *c != '\0'; c++)
-					if (*c == '.')
-						*c = ',';
-			cur[ncur].code = d->code;
-			cur[ncur].value = v;
-			item_ids[ncur++] = fd.item_id[fi][ii];
-		}
-	}
-	if (f.nerr > 0) {
-		tdict_bool(ctx, "draft", http_form(r, "brouillon_id") != NULL);
-		return step1_page(r, 422, &p, ctx, &fd, cur, ncur, &f);
-	}
+	if (f.nerr > 0 || id == 0)
+		goto refused;
 
 	if (db_begin(db) != DB_OK)
 		return -1;
-	if (db_query_row(db, &r->arena, Q(S1_LOCK), DB_PARAMS(DBP_INT(p.id)), &dr) != DB_OK)
-		goto fail;
-	drc = db_query_row(db, &r->arena, Q(S1_DRAFT), DB_PARAMS(DBP_INT(p.id)), &dr);
-	if (drc == DB_OK) {
-		step1 = db_cell_int(&dr, 0, 0);
-		if (db_exec(db, Q(S1_UPDATE), DB_PARAMS(DBP_STR(iso), DBP_STR(mode),
-		    DBP_STR(*performer ? performer : NULL),
-		    DBP_STR(*comments ? comments : NULL),
-		    DBP_INT(r->session->user_id), DBP_INT(r->now),
-		    DBP_INT(r->session->user_id), DBP_INT(step1), DBP_INT(p.id)),
-		    NULL) != DB_OK ||
-		    db_exec(db, Q(S1_ANSWERS_DEL), DB_PARAMS(DBP_INT(step1)), NULL) != DB_OK)
+	if (validate) {
+		if (db_exec(db, Q(S1_PATIENT_DUE), DB_PARAMS(DBP_STR(iso),
+		    DBP_STR(iso), DBP_INT(config_int("icope_step1_interval_months",
+		    6, 1, 24)), DBP_STR(iso), DBP_STR(iso), DBP_INT(r->now),
+		    DBP_INT(uid), DBP_INT(id)), NULL) != DB_OK)
 			goto fail;
-	} else if (drc == DB_NOT_FOUND) {
-		if (db_exec(db, Q(S1_INSERT), DB_PARAMS(DBP_INT(p.id), DBP_STR(iso),
-		    DBP_STR(mode), DBP_STR(*performer ? performer : NULL),
-		    DBP_STR(*comments ? comments : NULL),
-		    DBP_INT(r->session->user_id), DBP_INT(r->now), DBP_INT(r->now),
-		    DBP_INT(r->session->user_id)), NULL) != DB_OK)
+	} else {
+		switch (db_query_row(db, &r->arena, Q(S1_LOCK), DB_PARAMS(
+		    DBP_INT(id)), &st)) {
+		case DB_OK:
+		case DB_NOT_FOUND:
+			break;
+		default:
 			goto fail;
-		step1 = (long long)db_insert_id(db);
-	} else
-		goto fail;
-	if (ncur > 0) {
-		struct buf j = BUF_INIT;
-		enum db_rc arc;
-
-		buf_putc(&j, '[');
-		for (long i = 0; i < ncur; i++) {
-			buf_printf(&j, "%s{\"i\": %lld, \"v\": \"", i ? ", " : "",
-			    item_ids[i]);
-			buf_json(&j, cur[i].value);
-			buf_puts(&j, "\"}");
 		}
-		buf_putc(&j, ']');
-		arc = db_exec(db, Q(S1_ANSWER_ADD), DB_PARAMS(DBP_INT(step1),
-		    DBP_STR(buf_str(&j))), NULL);
-		buf_free(&j);
-		if (arc != DB_OK)
-			goto fail;
 	}
+	if (db_query(db, &r->arena, Q(S1_STATE), DB_PARAMS(DBP_INT(uid),
+	    DBP_INT(id), DBP_INT(id), DBP_STR(iso), DBP_STR(iso), DBP_INT(id)),
+	    &st) != DB_OK)
+		goto fail;
+	memset(&p, 0, sizeof(p));
+	p.id = id;
+	if (st.nrows > 0) {
+		p.territory_id = db_cell_int(&st, 0, 0);
+		p.in_circle = db_cell_int(&st, 0, 1) != 0;
+		p.manager = p.territory_id != 0 && req_has_scoped_role(r,
+		    "alert_manager", "territory", p.territory_id);
+		p.form_version = db_cell_int(&st, 0, 2);
+	}
+	if (!p.in_circle && !p.manager) {
+		/* Missing or not the user's: nothing stays written. */
+		db_rollback(db);
+		goto refused;
+	}
+	if ((fd = form_get(r, p.form_version)) == NULL)
+		goto fail;
+	ncur = items_read(r, &f, fd, cur, item_ids);
+	if (f.nerr > 0) {
+		db_rollback(db);
+		goto refused;
+	}
+	draft = db_cell_int(&st, 0, 3);
+	prev_id = db_cell_int(&st, 0, 4);
 
 	if (!validate) {
-		if (audit(r, "step1.draft", "step1", arena_printf(&r->arena, "%lld",
-		    step1), p.id, AUDIT_OK, NULL) != DB_OK || db_commit(db) != DB_OK)
+		if (draft != 0) {
+			step1 = draft;
+			if (db_exec(db, Q(S1_UPDATE), DB_PARAMS(DBP_STR(iso),
+			    DBP_STR(mode), DBP_STR(*performer ? performer : NULL),
+			    DBP_STR(*comments ? comments : NULL), DBP_INT(uid),
+			    DBP_INT(r->now), DBP_INT(uid), DBP_INT(step1),
+			    DBP_INT(id)), NULL) != DB_OK ||
+			    db_exec(db, Q(S1_ANSWERS_DEL), DB_PARAMS(DBP_INT(step1)),
+			    NULL) != DB_OK)
+				goto fail;
+		} else {
+			if (db_exec(db, Q(S1_INSERT), DB_PARAMS(DBP_INT(id),
+			    DBP_STR(iso), DBP_STR(mode),
+			    DBP_STR(*performer ? performer : NULL),
+			    DBP_STR(*comments ? comments : NULL), DBP_INT(uid),
+			    DBP_INT(r->now), DBP_INT(r->now), DBP_INT(uid)),
+			    NULL) != DB_OK)
+				goto fail;
+			step1 = (long long)db_insert_id(db);
+		}
+		if (answers_insert(db, step1, cur, item_ids, ncur) != DB_OK ||
+		    audit(r, "step1.draft", "step1", arena_printf(&r->arena,
+		    "%lld", step1), id, AUDIT_OK, NULL) != DB_OK ||
+		    db_commit(db) != DB_OK)
 			goto fail;
 		return http_redirect(r, arena_printf(&r->arena,
-		    "/icope/usagers/%lld/step1?enregistre=1", p.id));
+		    "/icope/usagers/%lld/step1?enregistre=1", id));
 	}
 
-	/* Validation: score against the previous validated STEP 1. */
-	switch (db_query_row(db, &r->arena, Q(S1_PREV), DB_PARAMS(DBP_INT(p.id),
-	    DBP_INT(step1), DBP_STR(iso), DBP_STR(iso), DBP_INT(step1)), &pr)) {
-	case DB_OK:
-		prev_id = db_cell_int(&pr, 0, 0);
-		if ((nprev = answers_load(r, prev_id, &prev)) < 0)
-			goto fail;
-		break;
-	case DB_NOT_FOUND:
-		break;
-	default:
-		goto fail;
+	/* Validation: score against the previous validated STEP 1 (its
+	 * answers to the items of this form). */
+	if (prev_id != 0) {
+		prev = arena_alloc(&r->arena, (st.nrows + 1) * sizeof(*prev));
+		for (i = 0; i < st.nrows && nprev < ICOPE_ANSWERS_MAX; i++) {
+			const char *code = form_item_code(fd, db_cell_int(&st, i, 5));
+
+			if (code == NULL || db_cell(&st, i, 6) == NULL)
+				continue;
+			prev[nprev].code = code;
+			prev[nprev++].value = db_cell(&st, i, 6);
+		}
 	}
-	if (icope_step1_eval(fd.fns, fd.nfns, cur, (size_t)ncur, prev,
+	if (icope_step1_eval(fd->fns, fd->nfns, cur, (size_t)ncur, prev,
 	    (size_t)nprev, &res) != 0) {
-		log_error("icope_step1_eval refused STEP 1 %lld", step1);
+		log_error("icope_step1_eval refused a STEP 1 of file %lld", id);
 		goto fail;
 	}
-	if (db_exec(db, Q(S1_VALIDATE), DB_PARAMS(DBP_INT(res.n_alert),
-	    DBP_INT(res.n_not_assessed), DBP_INT(res.completeness),
-	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(step1)),
-	    NULL) != DB_OK)
-		goto fail;
-	{
-		struct buf j = BUF_INIT, fa = BUF_INIT;
-		enum db_rc arc;
-		long long alert = 0;
-
-		buf_putc(&j, '[');
-		buf_putc(&fa, '[');
-		for (fi = 0; fi < fd.nfns; fi++) {
-			buf_printf(&j, "%s{\"f\": %lld, \"r\": \"%s\", \"d\": %u, "
-			    "\"n\": %d}", fi ? ", " : "", fd.fn_id[fi],
-			    result_codes[res.fn[fi].result], res.fn[fi].decline,
-			    res.fn[fi].info ? 1 : 0);
-			if (res.fn[fi].result == ICOPE_ALERT)
-				buf_printf(&fa, "%s{\"f\": %lld}", fa.len > 1 ? ", " : "",
-				    fd.fn_id[fi]);
-		}
-		buf_putc(&j, ']');
-		buf_putc(&fa, ']');
-		arc = db_exec(db, Q(S1_RESULT_ADD), DB_PARAMS(DBP_INT(step1),
-		    DBP_STR(buf_str(&j))), NULL);
-		if (arc == DB_OK && res.any_alert) {
-			arc = db_exec(db, Q(S1_ALERT_ADD), DB_PARAMS(DBP_INT(p.id),
-			    DBP_INT(step1), DBP_ID(p.territory_id), DBP_INT(r->now),
-			    DBP_INT(r->now), DBP_INT(r->session->user_id)), NULL);
-			alert = (long long)db_insert_id(db);
-			if (arc == DB_OK)
-				arc = db_exec(db, Q(S1_ALERT_FN_ADD), DB_PARAMS(
-				    DBP_INT(alert), DBP_STR(buf_str(&fa))), NULL);
-		}
-		buf_free(&j);
-		buf_free(&fa);
-		if (arc != DB_OK)
+	if (draft != 0) {
+		step1 = draft;
+		if (db_exec(db, Q(S1_UPDATE_VALIDATED), DB_PARAMS(DBP_STR(iso),
+		    DBP_STR(mode), DBP_STR(*performer ? performer : NULL),
+		    DBP_STR(*comments ? comments : NULL), DBP_INT(uid),
+		    DBP_INT(res.n_alert), DBP_INT(res.n_not_assessed),
+		    DBP_INT(res.completeness), DBP_INT(r->now), DBP_INT(uid),
+		    DBP_INT(r->now), DBP_INT(uid), DBP_INT(step1), DBP_INT(id)),
+		    NULL) != DB_OK ||
+		    db_exec(db, Q(S1_ANSWERS_DEL), DB_PARAMS(DBP_INT(step1)),
+		    NULL) != DB_OK)
 			goto fail;
+	} else {
+		if (db_exec(db, Q(S1_INSERT_VALIDATED), DB_PARAMS(DBP_INT(id),
+		    DBP_STR(iso), DBP_STR(mode),
+		    DBP_STR(*performer ? performer : NULL),
+		    DBP_STR(*comments ? comments : NULL), DBP_INT(uid),
+		    DBP_INT(res.n_alert), DBP_INT(res.n_not_assessed),
+		    DBP_INT(res.completeness), DBP_INT(r->now), DBP_INT(uid),
+		    DBP_INT(r->now), DBP_INT(r->now), DBP_INT(uid)), NULL) != DB_OK)
+			goto fail;
+		step1 = (long long)db_insert_id(db);
 	}
-	if (db_exec(db, Q(S1_PATIENT_DUE), DB_PARAMS(DBP_INT(p.id), DBP_INT(p.id),
-	    DBP_INT(config_int("icope_step1_interval_months", 6, 1, 24)),
-	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(p.id)),
-	    NULL) != DB_OK ||
+	if (answers_insert(db, step1, cur, item_ids, ncur) != DB_OK ||
+	    results_insert(r, &p, step1, fd, &res) != DB_OK ||
 	    audit(r, "step1.validate", "step1", arena_printf(&r->arena, "%lld",
-	    step1), p.id, AUDIT_OK, arena_printf(&r->arena, "%u alerte(s), "
+	    step1), id, AUDIT_OK, arena_printf(&r->arena, "%u alerte(s), "
 	    "complétude %u %%", res.n_alert, res.completeness)) != DB_OK ||
 	    db_commit(db) != DB_OK)
 		goto fail;
 	return http_redirect(r, arena_printf(&r->arena,
-	    "/icope/usagers/%lld/step1/%lld", p.id, step1));
+	    "/icope/usagers/%lld/step1/%lld", id, step1));
+
+refused:
+	/* The file's usual check (403, audited, for a file the user may not
+	 * see: before any word on the form), then the form with its errors. */
+	if ((rc = icope_patient_open(r, &p, NULL, NULL)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (f.nerr == 0) {
+		/* Visible now, not a moment ago: the care circle moved. */
+		return http_error(r, 409, "Le dossier vient de changer : "
+		    "enregistrez à nouveau le STEP 1.");
+	}
+	if (fd == NULL) {
+		if ((fd = form_get(r, p.form_version)) == NULL)
+			return -1;
+		ncur = items_read(r, &f, fd, cur, item_ids);
+	}
+	tdict_bool(ctx, "draft", http_form(r, "brouillon_id") != NULL);
+	return step1_page(r, 422, &p, ctx, fd, cur, ncur, &f);
 fail:
 	db_rollback(db);
 	return -1;
@@ -704,7 +907,7 @@ static int
 step1_result(struct req *r)
 {
 	struct icope_patient p;
-	struct form_def fd;
+	const struct form_def *fd;
 	struct db_result s, cr, pr, prev, al;
 	struct icope_answer *a;
 	struct tdict *ctx;
@@ -731,7 +934,7 @@ step1_result(struct req *r)
 	if (audit(r, "step1.read", "step1", arena_printf(&r->arena, "%lld", sid),
 	    p.id, AUDIT_OK, NULL) != DB_OK)
 		return -1;
-	if (form_load(r, &fd) != 0 ||
+	if ((fd = form_get(r, p.form_version)) == NULL ||
 	    db_query(r->app->db, &r->arena, Q(S1_RESULTS), DB_PARAMS(DBP_INT(sid)),
 	    &cr) != DB_OK || (n = answers_load(r, sid, &a)) < 0)
 		return -1;
@@ -779,14 +982,14 @@ step1_result(struct req *r)
 		return -1;
 	}
 	blocks = tdict_list(ctx, "results");
-	for (fi = 0; fi < fd.nfns; fi++) {
-		const struct icope_function_def *fn = &fd.fns[fi];
+	for (fi = 0; fi < fd->nfns; fi++) {
+		const struct icope_function_def *fn = &fd->fns[fi];
 		struct tdict *b = tlist_add(blocks);
 		struct tlist *dl, *items;
 		unsigned int decline = 0, bit;
 		bool info = false;
-		const char *cur = result_of(&cr, fd.fn_id[fi], &decline, &info);
-		const char *old = prev_id ? result_of(&pr, fd.fn_id[fi], NULL, NULL) : NULL;
+		const char *cur = result_of(&cr, fd->fn_id[fi], &decline, &info);
+		const char *old = prev_id ? result_of(&pr, fd->fn_id[fi], NULL, NULL) : NULL;
 
 		tdict_str(b, "label", fn->label);
 		tdict_str(b, "result", result_label(cur));

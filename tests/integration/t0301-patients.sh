@@ -274,3 +274,37 @@ assert_status 200
 assert_body_contains 'Création du dossier'
 assert_body_contains 'Modification de l&#39;identité'
 assert_body_not_contains '127.0.0.1'
+
+note "renamed: the name order follows at once (care_circle_by_name, kept by triggers)"
+http POST "/icope/usagers/$pid/administratif/modifier" --data-urlencode "csrf=$(csrf)" \
+	--data-urlencode "nom_naissance=Aaron" --data-urlencode "nom_utilise=Martin" \
+	--data-urlencode "prenoms=Jeanne Marie" --data-urlencode "sexe=F" \
+	--data-urlencode "date_naissance=1940-11-22" --data-urlencode "ins=$ins1" \
+	--data-urlencode "code_postal=75011" --data-urlencode "ville=Paris"
+assert_status 303
+[[ $(sql "SELECT birth_name FROM parvis.care_circle_by_name WHERE patient_id = $pid AND user_id = $ua") == Aaron ]] ||
+	fail "order copy not renamed"
+for view in complete simple; do
+	http GET "/icope/usagers?vue=$view&tri=nom"
+	assert_status 200
+	first=$(grep -o '/icope/usagers/[0-9]*">' "$HTTP_DIR/body" | head -n 1 | grep -o '[0-9]*')
+	[[ $first == "$pid" ]] || fail "$view view sorted by name after the rename: first is $first"
+done
+note "out of the care circle: out of the list, even if the order copy were stale"
+sql "DELETE FROM parvis.care_circle WHERE patient_id = $pid AND user_id = $ua"
+[[ $(sql "SELECT COUNT(*) FROM parvis.care_circle_by_name WHERE patient_id = $pid AND user_id = $ua") == 0 ]] ||
+	fail "order copy kept a removed member"
+sql "INSERT INTO parvis.care_circle_by_name (patient_id, user_id, birth_name, first_names)
+	VALUES ($pid, $ua, 'Aaron', 'Jeanne Marie')"
+http GET '/icope/usagers?vue=simple&tri=nom'
+assert_status 200
+assert_body_not_contains "/icope/usagers/$pid\""
+assert_body_contains "/icope/usagers/$pid3\""
+note "back in the care circle over a stale order row: added, and listed again"
+sql "UPDATE parvis.care_circle_by_name SET birth_name = 'Zzz' WHERE patient_id = $pid AND user_id = $ua"
+sql "INSERT INTO parvis.care_circle (patient_id, user_id, added_at) VALUES ($pid, $ua, NOW())"
+[[ $(sql "SELECT birth_name FROM parvis.care_circle_by_name WHERE patient_id = $pid AND user_id = $ua") == Aaron ]] ||
+	fail "order copy not refreshed on a new membership"
+http GET '/icope/usagers?vue=simple&tri=nom'
+first=$(grep -o '/icope/usagers/[0-9]*">' "$HTTP_DIR/body" | head -n 1 | grep -o '[0-9]*')
+[[ $first == "$pid" ]] || fail "back in the circle: first is $first"

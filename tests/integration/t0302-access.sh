@@ -87,8 +87,17 @@ http GET /icope/usagers/nouveau
 tok=$(csrf)
 http POST "/icope/usagers/$pid/entourage/ajout" --data-urlencode "csrf=$tok" --data "pro=$ub"
 assert_status 403
+file_before=$(sql "SELECT CONCAT_WS('|', updated_at, COALESCE(updated_by, ''),
+	COALESCE(last_step1_on, ''), COALESCE(next_step1_due, '')) FROM parvis.patient WHERE id = $pid")
 http POST "/icope/usagers/$pid/step1" --data-urlencode "csrf=$tok" \
 	--data "date=2026-01-10&mode=hetero_pro&action=valider&i_vis_eye_problem=1"
+assert_status 403
+# The validation's first write (the due date) is rolled back with the refusal.
+[[ $(sql "SELECT CONCAT_WS('|', updated_at, COALESCE(updated_by, ''),
+	COALESCE(last_step1_on, ''), COALESCE(next_step1_due, '')) FROM parvis.patient WHERE id = $pid") == "$file_before" ]] ||
+	fail "a refused validation changed the file"
+http POST "/icope/usagers/$pid/step1" --data-urlencode "csrf=$tok" \
+	--data "date=2026-01-10&mode=hetero_pro&action=brouillon&i_vis_eye_problem=1"
 assert_status 403
 http POST "/icope/usagers/$pid/administratif/modifier" --data-urlencode "csrf=$tok" \
 	--data-urlencode "nom_naissance=Pirate" --data-urlencode "prenoms=X" --data "sexe=F" \

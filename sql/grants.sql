@@ -79,7 +79,69 @@ GRANT SELECT ON parvis.professional_option TO 'parvis_portal'@'localhost';
 -- parvis-mailer: the outbox, nothing else.
 GRANT SELECT, UPDATE ON parvis.outbox TO 'parvis_mailer'@'localhost';
 
--- TO BE NARROWED as the directory and ICOPE schemas settle: plain data
--- access on the whole schema (no DDL, no GRANT) for these two.
-GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.* TO 'parvis_annuaire'@'localhost';
-GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.* TO 'parvis_icope'@'localhost';
+-- What libparvis itself prepares in every web program (sessions, one-time
+-- codes, the terms-of-use check, audit log, outbox): parvis_portal's lines
+-- above cover it for the portal; the two other programs get it here.
+GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.session TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.app_user TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.user_role TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.otp_code TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.cgu_document TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.cgu_version TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.cgu_acceptance TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.cgu_state TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT INSERT ON parvis.audit_log TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+GRANT INSERT ON parvis.outbox TO 'parvis_annuaire'@'localhost', 'parvis_icope'@'localhost';
+
+-- parvis-annuaire: the directory read (the import is parvis-admin's), the
+-- professional's own card and options, the CPTS module's statuses, notes
+-- and their history.
+GRANT SELECT ON parvis.professional TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.practice_site TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.professional_skill TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.professional_mssante TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.rpps_profession TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.rpps_skill TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.rpps_label TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.rpps_commune TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.rpps_import TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.site_place_stat TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.directory_option TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.cpts TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.territory TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.territory_postal_code TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.territory_commune TO 'parvis_annuaire'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.professional_card TO 'parvis_annuaire'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.professional_option TO 'parvis_annuaire'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.cpts_professional TO 'parvis_annuaire'@'localhost';
+GRANT SELECT, INSERT ON parvis.cpts_professional_history TO 'parvis_annuaire'@'localhost';
+
+-- parvis-icope: patient files, care circles, STEP 1 / alerts / STEP 2 (the
+-- form and instrument tables read only: they are data changed by
+-- parvis-admin), the file's history read from the audit log, the
+-- directory and the user's favourites read to pick professionals.
+GRANT SELECT, INSERT, UPDATE ON parvis.patient TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.care_circle TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.care_circle_contact TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.care_circle_by_name TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.icope_form_version TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.icope_function TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.icope_item TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.icope_instrument TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.icope_band TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.icope_step1 TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, DELETE ON parvis.icope_step1_answer TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT ON parvis.icope_step1_result TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.icope_alert TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT ON parvis.icope_alert_function TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT ON parvis.icope_alert_call TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON parvis.icope_step2 TO 'parvis_icope'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON parvis.icope_step2_result TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.territory TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.territory_postal_code TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.professional TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.practice_site TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.rpps_profession TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.user_favorite_panel TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.user_favorite_partner TO 'parvis_icope'@'localhost';
+GRANT SELECT ON parvis.audit_log TO 'parvis_icope'@'localhost';

@@ -145,3 +145,40 @@ kill -CONT "$login_sup" "${login_workers[@]}"
 assert_status 200
 http GET /connexion
 assert_status 200
+
+note "least privilege: per-table grants only; each program reaches only its own data"
+# The server's superuser (the stack's own, by socket): parvis_admin cannot
+# read other accounts' privileges.
+super_sql() {
+	mariadb --no-defaults --socket="$PARVIS_DB_SOCKET" --user="$(id -un)" \
+		--batch --skip-column-names -e "$1"
+}
+# has_priv WHO TABLE PRIV: 1 when the account holds PRIV on TABLE.
+has_priv() {
+	super_sql "SELECT COUNT(*) FROM information_schema.TABLE_PRIVILEGES
+		WHERE GRANTEE = '''parvis_$1''@''localhost''' AND TABLE_NAME = '$2'
+		AND PRIVILEGE_TYPE = '$3'"
+}
+(($(super_sql "SELECT COUNT(*) FROM information_schema.TABLE_PRIVILEGES
+	WHERE GRANTEE = '''parvis_icope''@''localhost'''") > 20)) ||
+	fail "cannot read the programs' grants"
+for who in portal annuaire icope mailer; do
+	[[ $(super_sql "SELECT COUNT(*) FROM information_schema.SCHEMA_PRIVILEGES
+		WHERE GRANTEE = '''parvis_$who''@''localhost'''") == 0 ]] ||
+		fail "parvis_$who has a schema-wide grant"
+done
+[[ $(has_priv annuaire patient SELECT) == 0 ]] || fail "the directory reads patient files"
+[[ $(has_priv annuaire icope_step1 SELECT) == 0 ]] || fail "the directory reads STEP 1"
+[[ $(has_priv icope cpts_professional SELECT) == 0 ]] || fail "ICOPE reads the CPTS statuses"
+[[ $(has_priv portal patient SELECT) == 0 ]] || fail "the portal reads patient files"
+for who in annuaire icope; do
+	for t in user_token account_request login_attempt account_throttle; do
+		[[ $(has_priv $who $t SELECT) == 0 ]] || fail "parvis_$who reads $t"
+	done
+	[[ $(has_priv $who app_user UPDATE) == 0 ]] || fail "parvis_$who changes accounts"
+	[[ $(has_priv $who audit_log INSERT) == 1 ]] || fail "parvis_$who cannot audit"
+	[[ $(has_priv $who audit_log UPDATE) == 0 ]] || fail "parvis_$who may change the audit log"
+	[[ $(has_priv $who audit_log DELETE) == 0 ]] || fail "parvis_$who may delete from the audit log"
+done
+[[ $(has_priv icope patient UPDATE) == 1 ]] || fail "ICOPE cannot update its patient files"
+[[ $(has_priv annuaire professional UPDATE) == 0 ]] || fail "the directory may rewrite the import's data"

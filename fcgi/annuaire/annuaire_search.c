@@ -64,6 +64,9 @@ enum {
 	SQ_CHOICES_SUM,
 	SQ_PLACE_DEPT,
 	SQ_PLACE_COMMUNE,
+	SQ_PLACE_BY_SKILL,
+	SQ_PLACE_SCORED_SKILL,
+	SQ_SKILL_INDEX_PROBE,
 	SQ__MAX
 };
 #define Q(i)	DB_STMT(AA_SEARCH, (i))
@@ -142,6 +145,14 @@ enum {
 	" 5 * t.m_name + 4 * t.m_skill + 3 * t.m_prof DESC,"		\
 	" t.last_key, t.first_key, t.idnps LIMIT ?"
 
+/* The active sites of the place holding savoir-faire code ? (site_skill,
+ * sql/013, mirrors practice_site.skills): 2 parameters, the code and the
+ * postal codes (JSON). */
+#define SKILL_SITES							\
+	" FROM site_skill k FORCE INDEX (PRIMARY)"			\
+	" JOIN practice_site s FORCE INDEX (PRIMARY) ON s.id = k.site_id"	\
+	" WHERE k.skill_code = ? AND k.postal_code IN " JT("?") " AND"
+
 /* Exact matches in name order, read from index ix. */
 #define BY_INDEX(ix)							\
 	"SELECT s.idnps FROM practice_site s FORCE INDEX (" ix ") WHERE"	\
@@ -163,6 +174,12 @@ static const char *const search_sql[SQ__MAX] = {
 	 * sites in the place comes once per site, side by side. */
 	[SQ_PLACE_BY_PLACE] = BY_INDEX("site_place")
 	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?",
+	/* A savoir-faire asked: only the sites of the place holding it are
+	 * read (every criterion is still checked on the site itself), then
+	 * sorted as by place (1 more parameter: the row limit). */
+	[SQ_PLACE_BY_SKILL] =
+	    "SELECT s.idnps" SKILL_SITES PLACE_IN("s") EXACT_WHERE("s")
+	    STATUS_OK("s") " ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?",
 	/* Grouped as read, in index order, up to the 50th professional. */
 	[SQ_PLACE_BY_NAME] = BY_INDEX("site_name")
 	    " GROUP BY s.last_key, s.first_key, s.idnps"
@@ -179,6 +196,20 @@ static const char *const search_sql[SQ__MAX] = {
 	    " FROM (SELECT s.idnps, s.last_key, s.first_key," MET_COLS("s")
 	    "  FROM practice_site s FORCE INDEX (site_place) WHERE" PLACE_IN("s")
 	    STATUS_OK("s") ") t" SCORED_ORDER,
+	/*
+	 * The same without a name but with a savoir-faire: a site meets a
+	 * criterion when it is of the profession asked (site_place reads
+	 * them) or holds the savoir-faire (site_skill reads them), so only
+	 * those are read, not every site of the place.  A site meeting both
+	 * comes twice, the rows side by side: the caller keeps the first.
+	 */
+	[SQ_PLACE_SCORED_SKILL] =
+	    "SELECT t.idnps, t.last_key, t.first_key, t.m_name, t.m_prof, t.m_skill"
+	    " FROM (SELECT s.idnps, s.last_key, s.first_key," MET_COLS("s")
+	    "  FROM practice_site s FORCE INDEX (site_place) WHERE" PLACE_IN("s")
+	    "  AND ? <> '' AND s.profession_code = ?" STATUS_OK("s")
+	    "  UNION ALL SELECT s.idnps, s.last_key, s.first_key," MET_COLS("s")
+	    SKILL_SITES PLACE_IN("s") STATUS_OK("s") ") t" SCORED_ORDER,
 	/* The same for one status other than 'inconnu': the professionals
 	 * of that status in the CPTS first, then their sites. */
 	[SQ_PLACE_SCORED_STATUS] =
@@ -269,6 +300,8 @@ static const char *const search_sql[SQ__MAX] = {
 	    " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"
 	    "  kind, code, label, position))), 0)) FROM directory_option"
 	    "  WHERE kind IN ('care', 'equipment'))",
+	/* Whether this program may read site_skill (sql/grants.sql). */
+	[SQ_SKILL_INDEX_PROBE] = "SELECT 1 FROM site_skill LIMIT 0",
 	[SQ_PLACE_DEPT] =
 	    "SELECT DISTINCT postal_code FROM rpps_commune WHERE dept_code = ?"
 	    " ORDER BY postal_code LIMIT 200",
@@ -811,6 +844,32 @@ hit_add(struct search_result *out, const char *idnps, bool exact, int score)
 		out->nexact++;
 }
 
+/*
+ * True when site_skill (sql/013) can be read.  A database whose grants
+ * predate it (sql/grants.sql not re-applied yet) keeps the searches
+ * working by reading the place's sites, with the same results: this
+ * worker says so once and stops asking.
+ */
+static bool
+skill_index_usable(struct req *r)
+{
+	static int usable = -1;
+	struct db_result res;
+	enum db_rc rc;
+
+	if (usable < 0) {
+		rc = db_query(r->app->db, &r->arena, Q(SQ_SKILL_INDEX_PROBE),
+		    DB_NOPARAMS, &res);
+		if (rc == DB_UNAVAILABLE)
+			return false;	/* ask again next time */
+		usable = rc == DB_OK;
+		if (!usable)
+			log_warn("site_skill cannot be read: searches by"
+			    " savoir-faire read every site of the place");
+	}
+	return usable > 0;
+}
+
 /* The active sites of the place (of the profession, if one is asked),
  * from the import's counts; -1 after a database failure. */
 static long long
@@ -837,7 +896,7 @@ place_exact(struct req *r, const struct search *s, const struct bound *b,
 	struct sparams p = { .n = 0 };
 	struct db_result res;
 	long long sites, limit = 250;
-	bool by_name = false;
+	bool by_name = false, by_skill;
 	size_t i;
 
 	if ((sites = place_sites(r, b)) < 0)
@@ -848,6 +907,12 @@ place_exact(struct req *r, const struct search *s, const struct bound *b,
 	if (sites > PLACE_LARGE)
 		by_name = s->name != NULL || (s->skill == NULL && s->ncare == 0 &&
 		    s->nequip == 0);
+	/* A savoir-faire is rarer than a place's sites: read its sites. */
+	by_skill = !by_name && s->skill != NULL && skill_index_usable(r);
+	if (by_skill) {
+		pa(&p, DBP_STR(b->skill));
+		pa(&p, DBP_STR(b->place));
+	}
 	pa_place(&p, b);
 	pa_exact(&p, s, b);
 	pa_status(&p, s, b);
@@ -857,7 +922,8 @@ place_exact(struct req *r, const struct search *s, const struct bound *b,
 		if (!by_name)
 			pa(&q, DBP_INT(limit));
 		if (db_query(r->app->db, &r->arena, Q(by_name ? SQ_PLACE_BY_NAME :
-		    SQ_PLACE_BY_PLACE), q.v, q.n, &res) != DB_OK)
+		    by_skill ? SQ_PLACE_BY_SKILL : SQ_PLACE_BY_PLACE), q.v, q.n,
+		    &res) != DB_OK)
 			return -1;
 		out->nhits = out->nexact = 0;
 		for (i = 0; i < res.nrows && out->nhits < SEARCH_MAX_RESULTS; i++) {
@@ -891,6 +957,10 @@ place_scored(struct req *r, const struct search *s, const struct bound *b,
 	long long limit = 250;
 	bool by_status = *b->status != '\0' && strcmp(b->status, "inconnu") != 0;
 	bool base = s->name != NULL || s->profession != NULL || s->skill != NULL;
+	/* Without a name, the sites meeting a criterion are those of the
+	 * profession or of the savoir-faire: both indexed. */
+	bool by_skill = !by_status && s->name == NULL && s->skill != NULL &&
+	    skill_index_usable(r);
 
 	if (s->ncare > 0 || s->nequip > 0) {
 		struct sparams p = { .n = 0 };
@@ -934,6 +1004,17 @@ place_scored(struct req *r, const struct search *s, const struct bound *b,
 			pa(&p, DBP_INT(s->cpts_id));
 			pa(&p, DBP_STR(b->status));
 			pa_place(&p, b);
+		} else if (by_skill) {
+			pa_met(&p, b);
+			pa_place(&p, b);
+			pa(&p, DBP_STR(b->prof));
+			pa(&p, DBP_STR(b->prof));
+			pa_status(&p, s, b);
+			pa_met(&p, b);
+			pa(&p, DBP_STR(b->skill));
+			pa(&p, DBP_STR(b->place));
+			pa_place(&p, b);
+			pa_status(&p, s, b);
 		} else {
 			pa_met(&p, b);
 			pa_place(&p, b);
@@ -943,7 +1024,8 @@ place_scored(struct req *r, const struct search *s, const struct bound *b,
 		pa(&p, DBP_INT(b->ncrit));
 		pa(&p, DBP_INT(limit));
 		if (db_query(r->app->db, &r->arena, Q(by_status ?
-		    SQ_PLACE_SCORED_STATUS : SQ_PLACE_SCORED), p.v, p.n, &res) != DB_OK)
+		    SQ_PLACE_SCORED_STATUS : by_skill ? SQ_PLACE_SCORED_SKILL :
+		    SQ_PLACE_SCORED), p.v, p.n, &res) != DB_OK)
 			return -1;
 		noth = 0;
 		for (i = 0; i < res.nrows && noth < SEARCH_MAX_RESULTS; i++) {

@@ -1687,6 +1687,27 @@ import_place_stats(MYSQL *c)
 	return 0;
 }
 
+/*
+ * Rebuilds site_skill (sql/013) from practice_site.skills: one row per
+ * active site and savoir-faire code, read by the directory's search by
+ * specialty.  It mirrors the column exactly, so a search reading it finds
+ * what reading every site of the place would.  Returns 0 or -1 (message
+ * printed).
+ */
+static int
+import_skill_index(MYSQL *c)
+{
+	if (raw_exec(c, "DELETE FROM site_skill", NULL, 0, NULL) != 0 ||
+	    raw_exec(c, "INSERT IGNORE INTO site_skill (skill_code, postal_code,"
+	    " site_id) SELECT j.code, s.postal_code, s.id FROM practice_site s,"
+	    " JSON_TABLE(CONCAT('[\"', REPLACE(s.skills, ',', '\",\"'), '\"]'),"
+	    " '$[*]' COLUMNS (code VARCHAR(16) CHARACTER SET ascii PATH '$')) j"
+	    " WHERE s.status = 'present' AND s.skills <> '' AND j.code <> ''",
+	    NULL, 0, NULL) != 0 || mysql_commit(c) != 0)
+		return -1;
+	return 0;
+}
+
 static void
 progress(struct import *im, const struct rpps_stats *st, FILE *fp, bool last)
 {
@@ -1944,6 +1965,8 @@ import_file(MYSQL *conn, struct db *db, const char *path, int forced_kind,
 		    " marked as gone\n");
 	if (im.kind == IK_ACTIVITE && import_place_stats(conn) != 0)
 		goto fail;
+	if (im.kind != IK_MSSANTE && import_skill_index(conn) != 0)
+		goto fail;
 
 	snprintf(msg, sizeof(msg), "%llu lines, %llu records, %llu bad lines%s",
 	    (unsigned long long)st->lines, (unsigned long long)st->records,
@@ -2167,7 +2190,10 @@ admin_gen_rpps(int argc, char **argv)
 
 /* ---- demo data ---- */
 
-#define DEMO_LINES	4000
+/* The generator spreads people over the whole of France as the population
+ * is: 12,000 lines give each demo CPTS (Toulouse, Besançon) a few dozen
+ * professionals. */
+#define DEMO_LINES	12000
 #define DEMO_SEED	2026
 
 struct demo_cpts {

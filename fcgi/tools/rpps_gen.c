@@ -10,11 +10,12 @@
  * addresses unique.
  *
  * Communes and establishments form a fixed "world" that does not depend on
- * the seed: ~440 communes in 23 departments (Paris, Lyon and Marseille by
- * arrondissement, Corsica 2A/2B, La Réunion), the chef-lieu of each with
- * its real INSEE and postal codes, the others invented with valid-shaped
- * codes, and three establishments per department with Luhn-valid FINESS
- * and SIRET numbers.
+ * the seed: the 101 departments weighted by their real population (Paris,
+ * Lyon and Marseille by arrondissement, Corsica 2A/2B, the five overseas
+ * departments), the chef-lieu of each with its real INSEE and postal
+ * codes, ~16,000 invented communes with valid, coherent codes around them
+ * (see "the world" below for the figures and why), and ~2,700
+ * establishments with Luhn-valid FINESS and SIRET numbers.
  *
  * Codes and labels of professions, modes, sectors SA01/05/07/08 and
  * specialties SM04/18/26/42/53/54 follow rpps.md.  The other specialty,
@@ -412,75 +413,213 @@ _Static_assert(NELEM(first_names) * NELEM(last_names) <= (1U << 17),
 
 /* ---- the world: departments, communes, establishments ---- */
 
-enum { STYLE_MAINLAND, STYLE_CORSICA, STYLE_REUNION };
+/*
+ * Realistic geography (it used to be 23 departments and ~440 communes, so
+ * that one postal code held up to 117,000 sites, ten to thirty times what
+ * a real one holds): professionals are now spread over the 101
+ * departments in proportion to their population, over many communes and
+ * postal codes in each, as in the national file, where Paris's 20
+ * arrondissements hold a few thousand activity lines each and no postal
+ * code more than that.
+ *
+ * Populations: INSEE, "populations légales 2021" (municipal populations,
+ * rounded to the thousand; chef-lieu = the prefecture's commune).  Each
+ * department's chef-lieu (or its arrondissements) keeps its real name,
+ * INSEE and main postal code, and its real share of the department; a
+ * chef-lieu of 150,000 inhabitants or more also gets the postal codes
+ * dd100, dd200... (as Toulouse, Nantes, Nice have).  The rest of the
+ * population lives in invented communes (between 30 and 600 per
+ * department, about one per 4,000 inhabitants: the communes that have a
+ * health professional at all), whose sizes follow a Zipf law (exponent
+ * 0.75) and which share postal codes by about three, as real ones do.
+ * Invented codes have the real shapes: INSEE dd001-dd999 (2A/2B for
+ * Corsica, 97x01-97x99 overseas), postal codes dd nn 0 (Corsica 200x0 /
+ * 202x0, overseas 97x n0), never a code of the chef-lieu.
+ *
+ * Establishments: about one per 25,000 inhabitants (hospitals, local
+ * hospitals, health centres), the first one at the chef-lieu, the others
+ * in communes drawn by population: salaried sites go to one of their
+ * department's establishments, by size.
+ */
+enum { STYLE_MAINLAND, STYLE_CORSICA, STYLE_DOM };
 
 struct dept {
 	const char	*code;
 	const char	*label;
 	const char	*phone;		/* prefix, leading 0 included */
 	const char	*chef;		/* NULL: by arrondissement */
-	const char	*chef_insee;
+	const char	*chef_insee;	/* or the first arrondissement's */
 	const char	*chef_postal;
+	unsigned	 pop;		/* thousands of inhabitants */
+	unsigned	 chef_pop;	/* of the chef-lieu (whole city) */
 	unsigned	 narr;		/* arrondissements */
-	unsigned	 arr_insee;
-	unsigned	 arr_postal;
-	unsigned	 ngen;		/* invented communes */
-	unsigned	 weight;	/* of the chef-lieu or each arrondissement */
 	int		 style;
 };
 
+#define MAIN(code, label, phone, chef, insee, postal, pop, cpop) \
+	{ code, label, phone, chef, insee, postal, pop, cpop, 0, STYLE_MAINLAND }
+
 static const struct dept depts[] = {
-	{ "75", "Paris", "01", NULL, NULL, NULL, 20, 75101, 75001, 0, 30,
+	MAIN("01", "Ain", "04", "Bourg-en-Bresse", "01053", "01000", 660, 42),
+	MAIN("02", "Aisne", "03", "Laon", "02408", "02000", 526, 24),
+	MAIN("03", "Allier", "04", "Moulins", "03190", "03000", 332, 19),
+	MAIN("04", "Alpes-de-Haute-Provence", "04", "Digne-les-Bains",
+	    "04070", "04000", 166, 16),
+	MAIN("05", "Hautes-Alpes", "04", "Gap", "05061", "05000", 141, 41),
+	MAIN("06", "Alpes-Maritimes", "04", "Nice", "06088", "06000", 1110,
+	    343),
+	MAIN("07", "Ardèche", "04", "Privas", "07186", "07000", 329, 8),
+	MAIN("08", "Ardennes", "03", "Charleville-Mézières", "08105", "08000",
+	    268, 46),
+	MAIN("09", "Ariège", "05", "Foix", "09122", "09000", 155, 9),
+	MAIN("10", "Aube", "03", "Troyes", "10387", "10000", 311, 62),
+	MAIN("11", "Aude", "04", "Carcassonne", "11069", "11000", 376, 46),
+	MAIN("12", "Aveyron", "05", "Rodez", "12202", "12000", 280, 24),
+	{ "13", "Bouches-du-Rhône", "04", NULL, "13201", "13001", 2060, 871,
+	    16, STYLE_MAINLAND },
+	MAIN("14", "Calvados", "02", "Caen", "14118", "14000", 700, 108),
+	MAIN("15", "Cantal", "04", "Aurillac", "15014", "15000", 144, 26),
+	MAIN("16", "Charente", "05", "Angoulême", "16015", "16000", 351, 42),
+	MAIN("17", "Charente-Maritime", "05", "La Rochelle", "17300", "17000",
+	    659, 78),
+	MAIN("18", "Cher", "02", "Bourges", "18033", "18000", 298, 64),
+	MAIN("19", "Corrèze", "05", "Tulle", "19272", "19000", 240, 15),
+	{ "2A", "Corse-du-Sud", "04", "Ajaccio", "2A004", "20000", 160, 73, 0,
+	    STYLE_CORSICA },
+	{ "2B", "Haute-Corse", "04", "Bastia", "2B033", "20200", 183, 48, 0,
+	    STYLE_CORSICA },
+	MAIN("21", "Côte-d'Or", "03", "Dijon", "21231", "21000", 535, 159),
+	MAIN("22", "Côtes-d'Armor", "02", "Saint-Brieuc", "22278", "22000",
+	    602, 44),
+	MAIN("23", "Creuse", "05", "Guéret", "23096", "23000", 115, 13),
+	MAIN("24", "Dordogne", "05", "Périgueux", "24322", "24000", 413, 30),
+	MAIN("25", "Doubs", "03", "Besançon", "25056", "25000", 545, 120),
+	MAIN("26", "Drôme", "04", "Valence", "26362", "26000", 519, 65),
+	MAIN("27", "Eure", "02", "Évreux", "27229", "27000", 599, 47),
+	MAIN("28", "Eure-et-Loir", "02", "Chartres", "28085", "28000", 431,
+	    39),
+	MAIN("29", "Finistère", "02", "Quimper", "29232", "29000", 919, 64),
+	MAIN("30", "Gard", "04", "Nîmes", "30189", "30000", 752, 149),
+	MAIN("31", "Haute-Garonne", "05", "Toulouse", "31555", "31000", 1415,
+	    504),
+	MAIN("32", "Gers", "05", "Auch", "32013", "32000", 192, 22),
+	MAIN("33", "Gironde", "05", "Bordeaux", "33063", "33000", 1654, 261),
+	MAIN("34", "Hérault", "04", "Montpellier", "34172", "34000", 1200,
+	    300),
+	MAIN("35", "Ille-et-Vilaine", "02", "Rennes", "35238", "35000", 1100,
+	    222),
+	MAIN("36", "Indre", "02", "Châteauroux", "36044", "36000", 217, 43),
+	MAIN("37", "Indre-et-Loire", "02", "Tours", "37261", "37000", 611,
+	    137),
+	MAIN("38", "Isère", "04", "Grenoble", "38185", "38000", 1275, 157),
+	MAIN("39", "Jura", "03", "Lons-le-Saunier", "39300", "39000", 259,
+	    17),
+	MAIN("40", "Landes", "05", "Mont-de-Marsan", "40192", "40000", 418,
+	    30),
+	MAIN("41", "Loir-et-Cher", "02", "Blois", "41018", "41000", 329, 46),
+	MAIN("42", "Loire", "04", "Saint-Étienne", "42218", "42000", 765,
+	    173),
+	MAIN("43", "Haute-Loire", "04", "Le Puy-en-Velay", "43157", "43000",
+	    228, 19),
+	MAIN("44", "Loire-Atlantique", "02", "Nantes", "44109", "44000", 1460,
+	    320),
+	MAIN("45", "Loiret", "02", "Orléans", "45234", "45000", 683, 117),
+	MAIN("46", "Lot", "05", "Cahors", "46042", "46000", 174, 19),
+	MAIN("47", "Lot-et-Garonne", "05", "Agen", "47001", "47000", 331, 32),
+	MAIN("48", "Lozère", "04", "Mende", "48095", "48000", 77, 12),
+	MAIN("49", "Maine-et-Loire", "02", "Angers", "49007", "49000", 820,
+	    157),
+	MAIN("50", "Manche", "02", "Saint-Lô", "50502", "50000", 496, 19),
+	MAIN("51", "Marne", "03", "Châlons-en-Champagne", "51108", "51000",
+	    566, 44),
+	MAIN("52", "Haute-Marne", "03", "Chaumont", "52121", "52000", 172,
+	    22),
+	MAIN("53", "Mayenne", "02", "Laval", "53130", "53000", 307, 50),
+	MAIN("54", "Meurthe-et-Moselle", "03", "Nancy", "54395", "54000", 733,
+	    104),
+	MAIN("55", "Meuse", "03", "Bar-le-Duc", "55029", "55000", 184, 15),
+	MAIN("56", "Morbihan", "02", "Vannes", "56260", "56000", 760, 54),
+	MAIN("57", "Moselle", "03", "Metz", "57463", "57000", 1046, 120),
+	MAIN("58", "Nièvre", "03", "Nevers", "58194", "58000", 203, 33),
+	MAIN("59", "Nord", "03", "Lille", "59350", "59000", 2608, 236),
+	MAIN("60", "Oise", "03", "Beauvais", "60057", "60000", 829, 57),
+	MAIN("61", "Orne", "02", "Alençon", "61001", "61000", 279, 26),
+	MAIN("62", "Pas-de-Calais", "03", "Arras", "62041", "62000", 1458,
+	    42),
+	MAIN("63", "Puy-de-Dôme", "04", "Clermont-Ferrand", "63113", "63000",
+	    662, 147),
+	MAIN("64", "Pyrénées-Atlantiques", "05", "Pau", "64445", "64000", 687,
+	    76),
+	MAIN("65", "Hautes-Pyrénées", "05", "Tarbes", "65440", "65000", 229,
+	    42),
+	MAIN("66", "Pyrénées-Orientales", "04", "Perpignan", "66136", "66000",
+	    479, 120),
+	MAIN("67", "Bas-Rhin", "03", "Strasbourg", "67482", "67000", 1140,
+	    287),
+	MAIN("68", "Haut-Rhin", "03", "Colmar", "68066", "68000", 767, 67),
+	{ "69", "Rhône", "04", NULL, "69381", "69001", 1883, 522, 9,
 	    STYLE_MAINLAND },
-	{ "92", "Hauts-de-Seine", "01", "Nanterre", "92050", "92000", 0, 0,
-	    0, 15, 40, STYLE_MAINLAND },
-	{ "93", "Seine-Saint-Denis", "01", "Bobigny", "93008", "93000", 0,
-	    0, 0, 15, 30, STYLE_MAINLAND },
-	{ "69", "Rhône", "04", NULL, NULL, NULL, 9, 69381, 69001, 20, 15,
+	MAIN("70", "Haute-Saône", "03", "Vesoul", "70550", "70000", 235, 15),
+	MAIN("71", "Saône-et-Loire", "03", "Mâcon", "71270", "71000", 551,
+	    34),
+	MAIN("72", "Sarthe", "02", "Le Mans", "72181", "72000", 566, 145),
+	MAIN("73", "Savoie", "04", "Chambéry", "73065", "73000", 438, 60),
+	MAIN("74", "Haute-Savoie", "04", "Annecy", "74010", "74000", 834,
+	    131),
+	{ "75", "Paris", "01", NULL, "75101", "75001", 2133, 2133, 20,
 	    STYLE_MAINLAND },
-	{ "13", "Bouches-du-Rhône", "04", NULL, NULL, NULL, 16, 13201, 13001,
-	    20, 12, STYLE_MAINLAND },
-	{ "33", "Gironde", "05", "Bordeaux", "33063", "33000", 0, 0, 0, 25,
-	    90, STYLE_MAINLAND },
-	{ "59", "Nord", "03", "Lille", "59350", "59000", 0, 0, 0, 30, 90,
-	    STYLE_MAINLAND },
-	{ "67", "Bas-Rhin", "03", "Strasbourg", "67482", "67000", 0, 0, 0,
-	    20, 80, STYLE_MAINLAND },
-	{ "31", "Haute-Garonne", "05", "Toulouse", "31555", "31000", 0, 0, 0,
-	    20, 90, STYLE_MAINLAND },
-	{ "44", "Loire-Atlantique", "02", "Nantes", "44109", "44000", 0, 0,
-	    0, 20, 80, STYLE_MAINLAND },
-	{ "35", "Ille-et-Vilaine", "02", "Rennes", "35238", "35000", 0, 0, 0,
-	    18, 60, STYLE_MAINLAND },
-	{ "06", "Alpes-Maritimes", "04", "Nice", "06088", "06000", 0, 0, 0,
-	    15, 70, STYLE_MAINLAND },
-	{ "34", "Hérault", "04", "Montpellier", "34172", "34000", 0, 0, 0, 18,
-	    70, STYLE_MAINLAND },
-	{ "38", "Isère", "04", "Grenoble", "38185", "38000", 0, 0, 0, 20, 50,
-	    STYLE_MAINLAND },
-	{ "63", "Puy-de-Dôme", "04", "Clermont-Ferrand", "63113", "63000", 0,
-	    0, 0, 18, 45, STYLE_MAINLAND },
-	{ "25", "Doubs", "03", "Besançon", "25056", "25000", 0, 0, 0, 18, 35,
-	    STYLE_MAINLAND },
-	{ "21", "Côte-d'Or", "03", "Dijon", "21231", "21000", 0, 0, 0, 16,
-	    35, STYLE_MAINLAND },
-	{ "29", "Finistère", "02", "Quimper", "29232", "29000", 0, 0, 0, 18,
-	    25, STYLE_MAINLAND },
-	{ "23", "Creuse", "05", "Guéret", "23096", "23000", 0, 0, 0, 12, 8,
-	    STYLE_MAINLAND },
-	{ "48", "Lozère", "04", "Mende", "48095", "48000", 0, 0, 0, 10, 6,
-	    STYLE_MAINLAND },
-	{ "2A", "Corse-du-Sud", "04", "Ajaccio", "2A004", "20000", 0, 0, 0,
-	    10, 20, STYLE_CORSICA },
-	{ "2B", "Haute-Corse", "04", "Bastia", "2B033", "20200", 0, 0, 0, 10,
-	    18, STYLE_CORSICA },
-	{ "974", "La Réunion", "0262", "Saint-Denis", "97411", "97400", 0, 0,
-	    0, 12, 40, STYLE_REUNION },
+	MAIN("76", "Seine-Maritime", "02", "Rouen", "76540", "76000", 1255,
+	    114),
+	MAIN("77", "Seine-et-Marne", "01", "Melun", "77288", "77000", 1433,
+	    41),
+	MAIN("78", "Yvelines", "01", "Versailles", "78646", "78000", 1448,
+	    84),
+	MAIN("79", "Deux-Sèvres", "05", "Niort", "79191", "79000", 375, 59),
+	MAIN("80", "Somme", "03", "Amiens", "80021", "80000", 568, 134),
+	MAIN("81", "Tarn", "05", "Albi", "81004", "81000", 390, 49),
+	MAIN("82", "Tarn-et-Garonne", "05", "Montauban", "82121", "82000",
+	    261, 61),
+	MAIN("83", "Var", "04", "Toulon", "83137", "83000", 1091, 180),
+	MAIN("84", "Vaucluse", "04", "Avignon", "84007", "84000", 562, 91),
+	MAIN("85", "Vendée", "02", "La Roche-sur-Yon", "85191", "85000", 690,
+	    55),
+	MAIN("86", "Vienne", "05", "Poitiers", "86194", "86000", 439, 89),
+	MAIN("87", "Haute-Vienne", "05", "Limoges", "87085", "87000", 372,
+	    130),
+	MAIN("88", "Vosges", "03", "Épinal", "88160", "88000", 359, 32),
+	MAIN("89", "Yonne", "03", "Auxerre", "89024", "89000", 335, 35),
+	MAIN("90", "Territoire de Belfort", "03", "Belfort", "90010", "90000",
+	    141, 46),
+	MAIN("91", "Essonne", "01", "Évry-Courcouronnes", "91228", "91000",
+	    1306, 67),
+	MAIN("92", "Hauts-de-Seine", "01", "Nanterre", "92050", "92000", 1625,
+	    96),
+	MAIN("93", "Seine-Saint-Denis", "01", "Bobigny", "93008", "93000",
+	    1655, 54),
+	MAIN("94", "Val-de-Marne", "01", "Créteil", "94028", "94000", 1410,
+	    93),
+	MAIN("95", "Val-d'Oise", "01", "Cergy", "95127", "95000", 1250, 66),
+	{ "971", "Guadeloupe", "0590", "Basse-Terre", "97105", "97100", 384,
+	    10, 0, STYLE_DOM },
+	{ "972", "Martinique", "0596", "Fort-de-France", "97209", "97200", 361,
+	    76, 0, STYLE_DOM },
+	{ "973", "Guyane", "0594", "Cayenne", "97302", "97300", 286, 63, 0,
+	    STYLE_DOM },
+	{ "974", "La Réunion", "0262", "Saint-Denis", "97411", "97400", 873,
+	    153, 0, STYLE_DOM },
+	{ "976", "Mayotte", "0269", "Mamoudzou", "97611", "97600", 310, 71, 0,
+	    STYLE_DOM },
 };
 
 #define NDEPTS		NELEM(depts)
-#define NESTABS		3		/* per department */
-#define COMMUNES_MAX	480
+_Static_assert(NDEPTS == 101, "96 departments in mainland France and 5 overseas");
+
+/* Paris by arrondissement (INSEE 2021, thousands); Lyon's and
+ * Marseille's are given equal shares of the city. */
+static const unsigned paris_arr_pop[20] = {
+	16, 21, 34, 29, 57, 41, 49, 36, 59, 83, 143, 140, 178, 134, 229, 165,
+	166, 190, 182, 192,
+};
 
 static const char *const roots_mainland[] = {
 	"Saint-Martin", "Saint-Julien", "Sainte-Marie", "Saint-Pierre",
@@ -495,7 +634,7 @@ static const char *const roots_mainland[] = {
 	"Hérouville", "Cézac", "Vérines", "Ornans", "Noirétable",
 };
 static const char *const suffixes_mainland[] = {
-	"", "", "", "", "-sur-Loire", "-sur-Mer", "-les-Bains", "-en-Vallée",
+	"", "-sur-Loire", "-sur-Mer", "-les-Bains", "-en-Vallée",
 	"-le-Château", "-des-Prés", "-la-Forêt", "-sur-Rivière",
 	"-lès-Vignes", "-en-Forez", "-aux-Bois", "-d'Azergues", "-le-Vieux",
 	"-la-Montagne", "-sous-Bois", "-en-Champagne", "-du-Lac",
@@ -507,14 +646,14 @@ static const char *const roots_corsica[] = {
 	"Poggiolo", "Lumiu", "Figarella",
 };
 static const char *const suffixes_corsica[] = {
-	"", "", "-di-Sopra", "-di-Sotto", "-di-Mare", "-Vecchia", "-Soprana",
+	"", "-di-Sopra", "-di-Sotto", "-di-Mare", "-Vecchia", "-Soprana",
 };
-static const char *const roots_reunion[] = {
+static const char *const roots_dom[] = {
 	"Saint-Gilles", "La Plaine", "Sainte-Clotilde", "Le Tampon",
 	"Bras-Panon", "Petite-Île", "Saint-Philippe", "Cilaos", "Salazie",
 	"L'Étang", "Les Avirons", "Trois-Bassins", "Grand-Coude",
 };
-static const char *const suffixes_reunion[] = {
+static const char *const suffixes_dom[] = {
 	"", "-les-Hauts", "-les-Bas", "-des-Cafres", "-des-Palmistes",
 };
 
@@ -524,31 +663,43 @@ struct commune {
 	char		 name[64];	/* "Saint-Martin-sur-Loire" */
 	char		 upper[64];	/* "SAINT MARTIN SUR LOIRE" */
 	unsigned	 dept;
-	unsigned	 weight;
+	uint32_t	 weight;	/* inhabitants */
+	uint32_t	 cum;		/* weights of the department's
+					 * communes up to this one */
 };
+
+enum { EK_CH, EK_CHI, EK_CDS };
 
 struct estab {
 	char		 finess[10];
 	char		 finess_ej[10];
 	char		 siret[15];
-	char		 name[96];
-	char		 slug[48];	/* "ch-besancon" */
+	char		 name[112];
+	char		 slug[64];	/* "ch-besancon" */
 	char		 phone[11];
 	unsigned	 commune;
 	unsigned	 sector;
 	unsigned	 number;
 	unsigned	 street_type;
 	unsigned	 street;
+	uint32_t	 cum;		/* sizes of the department's
+					 * establishments up to this one */
 };
 
+#define COMMUNES_PER_DEPT_MAX	600
+#define ESTABS_PER_DEPT_MAX	200
+
 struct world {
-	struct commune	 c[COMMUNES_MAX];
+	struct commune	*c;
 	size_t		 nc;
-	unsigned	 total;		/* sum of the weights */
+	struct estab	*e;
+	size_t		 ne;
 	size_t		 first[NDEPTS];	/* a department's communes are */
 	size_t		 count[NDEPTS];	/* contiguous */
-	unsigned	 dtotal[NDEPTS];
-	struct estab	 e[NDEPTS][NESTABS];
+	size_t		 efirst[NDEPTS];	/* and its establishments */
+	size_t		 ecount[NDEPTS];
+	uint32_t	 dcum[NDEPTS];	/* inhabitants of departments
+					 * 0..d */
 	uint64_t	 seed;
 	uint64_t	 key_rpps;
 	uint64_t	 key_adeli;
@@ -657,131 +808,243 @@ str_join(char *out, size_t outsz, const char *a, const char *b,
 	out[o] = '\0';
 }
 
+static unsigned
+gcd(unsigned a, unsigned b)
+{
+	unsigned t;
+
+	while (b != 0) {
+		t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Postal codes dd100, dd200... of a big chef-lieu (as Toulouse's
+ * 31100-31500): one per 100,000 inhabitants past 150,000, at most 5. */
+static unsigned
+chef_extra_postal(const struct dept *dp)
+{
+	unsigned n;
+
+	if (dp->style != STYLE_MAINLAND || dp->chef == NULL ||
+	    dp->chef_pop < 150)
+		return 0;
+	n = dp->chef_pop / 100;
+	return n > 5 ? 5 : n;
+}
 static void
 add_commune(struct world *w, unsigned d, const char *insee,
-    const char *postal, const char *name, unsigned weight)
+    const char *postal, const char *name, uint32_t weight)
 {
-	struct commune *c;
+	struct commune *c = &w->c[w->nc++];
 
-	if (w->nc >= COMMUNES_MAX)
-		return;
-	c = &w->c[w->nc++];
 	str_copy(c->insee, sizeof(c->insee), insee);
 	str_copy(c->postal, sizeof(c->postal), postal);
 	str_copy(c->name, sizeof(c->name), name);
 	ascii_fold(name, c->upper, sizeof(c->upper), true, ' ', false);
 	c->dept = d;
-	c->weight = weight;
+	c->weight = weight > 0 ? weight : 1;
+	c->cum = (w->count[d] > 0 ? w->c[w->nc - 2].cum : 0) + c->weight;
 	w->count[d]++;
-	w->dtotal[d] += weight;
-	w->total += weight;
 }
 
-static bool
-commune_taken(const struct world *w, unsigned d, const char *insee,
-    const char *name)
+/* x^-0.75 without libm: Newton's square roots. */
+static double
+zipf_weight(unsigned rank)
 {
-	size_t i;
+	double x = rank, r2 = x, r4;
+	int i;
 
-	for (i = w->first[d]; i < w->nc; i++)
-		if (strcmp(w->c[i].insee, insee) == 0 ||
-		    strcmp(w->c[i].name, name) == 0)
-			return true;
-	return false;
+	for (i = 0; i < 40; i++)
+		r2 = 0.5 * (r2 + x / r2);
+	r4 = r2;
+	for (i = 0; i < 40; i++)
+		r4 = 0.5 * (r4 + r2 / r4);
+	return 1.0 / (r2 * r4);
 }
 
-/* Invents the k-th commune of department d; returns false when no free
- * name or code was found. */
-static bool
-invent_commune(struct world *w, unsigned d, unsigned k, uint64_t *rng)
+/* Invents the communes of department d around its chef-lieu: n of them,
+ * sharing npost postal codes, with rest inhabitants between them. */
+static void
+invent_communes(struct world *w, unsigned d, unsigned n, uint32_t rest,
+    uint64_t *rng)
 {
 	const struct dept *dp = &depts[d];
 	const char *const *roots = roots_mainland, *const *sufs =
 	    suffixes_mainland;
 	size_t nroots = NELEM(roots_mainland), nsufs = NELEM(suffixes_mainland);
-	char insee[6], postal[6], name[64], num[4];
-	unsigned attempt, n;
+	unsigned rank[COMMUNES_PER_DEPT_MAX], pcs[90];
+	unsigned k, j, t, npcs = 0, npost, num, maxnum, chefnum, span, gap,
+	    combos, name_at, step, lo, hi;
+	double total = 0;
+	char insee[6], postal[6], name[64], digits[4];
 
 	if (dp->style == STYLE_CORSICA) {
 		roots = roots_corsica;
 		nroots = NELEM(roots_corsica);
 		sufs = suffixes_corsica;
 		nsufs = NELEM(suffixes_corsica);
-	} else if (dp->style == STYLE_REUNION) {
-		roots = roots_reunion;
-		nroots = NELEM(roots_reunion);
-		sufs = suffixes_reunion;
-		nsufs = NELEM(suffixes_reunion);
+	} else if (dp->style == STYLE_DOM) {
+		roots = roots_dom;
+		nroots = NELEM(roots_dom);
+		sufs = suffixes_dom;
+		nsufs = NELEM(suffixes_dom);
 	}
-	for (attempt = 0; attempt < 200; attempt++) {
-		str_join(name, sizeof(name), roots[rng_below(rng,
-		    (uint32_t)nroots)], sufs[rng_below(rng, (uint32_t)nsufs)],
-		    NULL);
-		if (dp->style == STYLE_REUNION) {
-			n = 1 + rng_below(rng, 24);
-			put_digits(num, n, 2);
-			str_join(insee, sizeof(insee), "974", num, NULL);
-			put_digits(num, 1 + (k % 9), 1);
-			str_join(postal, sizeof(postal), "974", num, "0");
+	combos = (unsigned)(nroots * nsufs);
+	if (n > combos - 1)
+		n = combos - 1;		/* one name may be the chef-lieu's */
+	if (n > COMMUNES_PER_DEPT_MAX)
+		n = COMMUNES_PER_DEPT_MAX;
+	/* The postal codes free for invented communes. */
+	if (dp->style == STYLE_DOM) {
+		lo = 1;
+		hi = 9;
+	} else if (dp->style == STYLE_CORSICA) {
+		lo = dp->code[1] == 'A' ? 10 : 21;
+		hi = dp->code[1] == 'A' ? 19 : 29;
+	} else {
+		lo = 10;
+		hi = 99;
+	}
+	for (j = lo; j <= hi; j++) {
+		/* dd100, dd200... belong to a big chef-lieu. */
+		if (dp->style == STYLE_MAINLAND && j % 10 == 0 &&
+		    dp->chef != NULL && j / 10 <= chef_extra_postal(dp))
+			continue;
+		pcs[npcs++] = j;
+	}
+	npost = n / 3 < 8 ? 8 : n / 3;
+	if (npost > npcs)
+		npost = npcs;
+	/* Sizes: a Zipf law over a shuffled order of the communes. */
+	for (k = 0; k < n; k++)
+		rank[k] = k + 1;
+	for (k = n; k > 1; k--) {
+		j = rng_below(rng, k);
+		t = rank[k - 1];
+		rank[k - 1] = rank[j];
+		rank[j] = t;
+	}
+	for (k = 0; k < n; k++)
+		total += zipf_weight(rank[k]);
+	/* INSEE numbers in increasing order, with gaps, never the
+	 * chef-lieu's. */
+	maxnum = dp->style == STYLE_DOM ? 99 : 999;
+	chefnum = (unsigned)strtoul(dp->chef_insee + (dp->style ==
+	    STYLE_DOM ? 3 : 2), NULL, 10);
+	span = dp->narr > 0 ? dp->narr : 1;	/* Lyon's, Marseille's */
+	gap = (maxnum - 1) / (n > 0 ? n : 1);
+	if (gap < 1)
+		gap = 1;
+	/* Names: the (root, suffix) pairs visited by a step prime to their
+	 * count, so that none repeats within the department. */
+	step = 1 + rng_below(rng, combos - 1);
+	while (gcd(step, combos) != 1)
+		step++;
+	name_at = rng_below(rng, combos);
+	num = 0;
+	for (k = 0; k < n && num < maxnum; k++) {
+		num += 1 + rng_below(rng, gap);
+		if (num >= chefnum && num < chefnum + span)
+			num = chefnum + span;
+		if (num > maxnum)
+			break;
+		do {
+			name_at = (name_at + step) % combos;
+			str_join(name, sizeof(name), roots[name_at % nroots],
+			    sufs[name_at / nroots], NULL);
+		} while (dp->chef != NULL && strcmp(name, dp->chef) == 0);
+		if (dp->style == STYLE_DOM) {
+			put_digits(digits, num, 2);
+			str_join(insee, sizeof(insee), dp->code, digits, NULL);
+			put_digits(digits, pcs[k * npost / n], 1);
+			str_join(postal, sizeof(postal), dp->code, digits, "0");
 		} else {
-			n = 1 + rng_below(rng, 899);
-			put_digits(num, n, 3);
-			str_join(insee, sizeof(insee), dp->code, num, NULL);
-			if (dp->style == STYLE_CORSICA)
-				n = (dp->code[1] == 'A' ? 10 : 21) + k % 8;
-			else
-				n = 10 + (k * 7) % 89;
-			put_digits(num, n, 2);
-			str_join(postal, sizeof(postal),
-			    dp->style == STYLE_CORSICA ? "20" : dp->code,
-			    num, "0");
+			put_digits(digits, num, 3);
+			str_join(insee, sizeof(insee), dp->code, digits, NULL);
+			put_digits(digits, pcs[k * npost / n], 2);
+			str_join(postal, sizeof(postal), dp->style ==
+			    STYLE_CORSICA ? "20" : dp->code, digits, "0");
 		}
-		if (!commune_taken(w, d, insee, name)) {
-			add_commune(w, d, insee, postal, name,
-			    1 + rng_below(rng, 8));
-			return true;
-		}
+		add_commune(w, d, insee, postal, name, (uint32_t)(rest *
+		    zipf_weight(rank[k]) / total));
 	}
-	return false;
+}
+
+/* Picks a commune of department d by population. */
+static size_t
+pick_in_dept(const struct world *w, uint64_t *rng, unsigned d)
+{
+	size_t lo = w->first[d], hi = w->first[d] + w->count[d] - 1, mid;
+	uint32_t x = rng_below(rng, w->c[hi].cum);
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x < w->c[mid].cum)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 static void
 make_estab(struct world *w, unsigned d, unsigned k, uint64_t *rng)
 {
-	struct estab *e = &w->e[d][k];
+	static const unsigned kind_w[] = { 40, 15, 45 };
+	static const uint32_t size[] = { 6, 4, 1 };
+	struct estab *e = &w->e[w->ne];
 	const struct dept *dp = &depts[d];
 	const struct commune *c;
-	char digits[16], slug[40];
-	size_t ci;
+	char digits[16], slug[40], nth[12];
+	unsigned kind;
+	size_t ci, i, same = 0;
 
-	/* The chef-lieu (or first arrondissement), then other communes. */
-	ci = w->first[d];
-	if (k > 0 && w->count[d] > 1)
-		ci += 1 + rng_below(rng, (uint32_t)(w->count[d] - 1));
+	/* The first: the chef-lieu's hospital (a CHU in a big one); the
+	 * others wherever people live. */
+	ci = k == 0 ? w->first[d] + (dp->narr > 0 ? rng_below(rng,
+	    dp->narr) : 0) : pick_in_dept(w, rng, d);
 	c = &w->c[ci];
+	kind = k == 0 ? EK_CH : (unsigned)rng_weighted(rng, kind_w, 3);
+	for (i = w->efirst[d]; i < w->ne; i++)
+		if (w->e[i].commune == ci)
+			same++;
+	nth[0] = '\0';
+	if (same > 0) {
+		nth[0] = ' ';
+		put_digits(nth + 1, same + 1, same + 1 >= 100 ? 3 :
+		    same + 1 >= 10 ? 2 : 1);
+	}
 	e->commune = (unsigned)ci;
-	e->sector = k == 2 ? SA05 : SA01;
+	e->sector = kind == EK_CDS ? SA05 : SA01;
 	str_join(e->name, sizeof(e->name),
-	    k == 0 ? "CENTRE HOSPITALIER DE " : k == 1 ?
+	    kind == EK_CH ? "CENTRE HOSPITALIER DE " : kind == EK_CHI ?
 	    "CENTRE HOSPITALIER INTERCOMMUNAL DE " :
-	    "CENTRE DE SANTE MUNICIPAL DE ", c->upper, NULL);
+	    "CENTRE DE SANTE MUNICIPAL DE ", c->upper, nth);
 	ascii_fold(c->name, slug, sizeof(slug), false, '-', true);
-	str_join(e->slug, sizeof(e->slug), k == 0 ? "ch-" : k == 1 ?
-	    "chi-" : "cds-", slug, NULL);
-	/* FINESS: department (2A/2B kept), six digits, Luhn key. */
+	str_join(e->slug, sizeof(e->slug), kind == EK_CH ? "ch-" :
+	    kind == EK_CHI ? "chi-" : "cds-", slug, NULL);
+	if (same > 0) {
+		nth[0] = '-';
+		str_join(e->slug, sizeof(e->slug), e->slug, nth, NULL);
+	}
+	/* FINESS: the department on three characters (2A/2B kept, 971...),
+	 * five digits, Luhn key; the legal entity's is the next number. */
 	memcpy(digits, dp->code, 2);
-	put_digits(digits + 2, 100000 + d * 100 + k * 10, 6);
+	digits[2] = dp->code[2] != '\0' ? dp->code[2] : '0';
+	put_digits(digits + 3, 10000 + k * 2, 5);
 	luhn_append(digits, 8);
 	str_copy(e->finess, sizeof(e->finess), digits);
-	memcpy(digits, dp->code, 2);
-	put_digits(digits + 2, 100000 + d * 100 + k * 10 + 5, 6);
+	put_digits(digits + 3, 10000 + k * 2 + 1, 5);
 	luhn_append(digits, 8);
 	str_copy(e->finess_ej, sizeof(e->finess_ej), digits);
 	/* SIRET: a public body's SIREN (2...), then an establishment. */
 	digits[0] = '2';
-	put_digits(digits + 1, 6000000 + d * 10 + k, 7);
+	put_digits(digits + 1, 6000000 + d * 1000 + k, 7);
 	luhn_append(digits, 8);
-	put_digits(digits + 9, 10 + k, 4);
+	put_digits(digits + 9, 10 + kind, 4);
 	luhn_append(digits, 13);
 	str_copy(e->siret, sizeof(e->siret), digits);
 	str_copy(e->phone, sizeof(e->phone), dp->phone);
@@ -790,40 +1053,85 @@ make_estab(struct world *w, unsigned d, unsigned k, uint64_t *rng)
 	e->number = 1 + rng_below(rng, 120);
 	e->street_type = rng_below(rng, 3);
 	e->street = rng_below(rng, (uint32_t)NELEM(streets));
+	e->cum = (k > 0 ? w->e[w->ne - 1].cum : 0) + (k == 0 ? 20 :
+	    size[kind]);
+	w->ne++;
+	w->ecount[d]++;
 }
 
 static void
-world_build(struct world *w, uint64_t seed)
+world_free(struct world *w)
+{
+	free(w->c);
+	free(w->e);
+	free(w);
+}
+
+/* Returns the world, or NULL when out of memory. */
+static struct world *
+world_build(uint64_t seed)
 {
 	uint64_t rng = 0x5041525649530001ULL;	/* fixed: the same world */
 	const struct dept *dp;
+	struct world *w;
 	char insee[6], postal[6], name[64], ord[8];
-	unsigned d, k;
+	unsigned d, k, n, nx, ne;
+	uint32_t chef, cum = 0;
 
-	memset(w, 0, sizeof(*w));
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->c = calloc(NDEPTS * (COMMUNES_PER_DEPT_MAX + 32), sizeof(*w->c));
+	w->e = calloc(NDEPTS * ESTABS_PER_DEPT_MAX, sizeof(*w->e));
+	if (w->c == NULL || w->e == NULL) {
+		world_free(w);
+		return NULL;
+	}
 	for (d = 0; d < NDEPTS; d++) {
 		dp = &depts[d];
 		w->first[d] = w->nc;
+		chef = dp->chef_pop * 1000;
 		for (k = 0; k < dp->narr; k++) {
-			put_digits(insee, dp->arr_insee + k, 5);
-			put_digits(postal, dp->arr_postal + k, 5);
+			put_digits(insee, (uint64_t)(strtoul(dp->chef_insee,
+			    NULL, 10) + k), 5);
+			put_digits(postal, (uint64_t)(strtoul(dp->chef_postal,
+			    NULL, 10) + k), 5);
 			if (k == 0)
 				str_copy(ord, sizeof(ord), "1er");
 			else {
 				put_digits(ord, k + 1, k + 1 >= 10 ? 2 : 1);
 				str_join(ord, sizeof(ord), ord, "e", NULL);
 			}
-			str_join(name, sizeof(name), dp->label[0] == 'P' ?
+			str_join(name, sizeof(name), dp->code[0] == '7' ?
 			    "Paris " : dp->code[0] == '6' ? "Lyon " :
 			    "Marseille ", ord, " Arrondissement");
-			add_commune(w, d, insee, postal, name, dp->weight);
+			add_commune(w, d, insee, postal, name, dp->narr == 20 ?
+			    paris_arr_pop[k] * 1000 : chef / dp->narr);
 		}
-		if (dp->chef != NULL)
-			add_commune(w, d, dp->chef_insee, dp->chef_postal,
-			    dp->chef, dp->weight);
-		for (k = 0; k < dp->ngen; k++)
-			invent_commune(w, d, k, &rng);
-		for (k = 0; k < NESTABS; k++)
+		if (dp->chef != NULL) {
+			nx = chef_extra_postal(dp);
+			for (k = 0; k <= nx; k++) {
+				str_copy(postal, sizeof(postal),
+				    dp->chef_postal);
+				if (k > 0)
+					postal[2] = (char)('0' + k);
+				add_commune(w, d, dp->chef_insee, postal,
+				    dp->chef, chef / (nx + 1));
+			}
+		}
+		if (dp->pop > dp->chef_pop) {
+			n = dp->pop / 4;
+			n = n < 30 ? 30 : n > COMMUNES_PER_DEPT_MAX ?
+			    COMMUNES_PER_DEPT_MAX : n;
+			invent_communes(w, d, n, (dp->pop - dp->chef_pop) *
+			    1000, &rng);
+		}
+		cum += w->c[w->nc - 1].cum;
+		w->dcum[d] = cum;
+		w->efirst[d] = w->ne;
+		ne = dp->pop / 25;
+		ne = ne < 3 ? 3 : ne > ESTABS_PER_DEPT_MAX ?
+		    ESTABS_PER_DEPT_MAX : ne;
+		for (k = 0; k < ne; k++)
 			make_estab(w, d, k, &rng);
 	}
 	w->seed = seed;
@@ -831,27 +1139,45 @@ world_build(struct world *w, uint64_t seed)
 	w->key_rpps = rng_next(&rng);
 	w->key_adeli = rng_next(&rng);
 	w->key_names = rng_next(&rng);
+	return w;
 }
 
-/* Picks a commune by weight, anywhere (d < 0) or in department d. */
+/* Picks a commune by population, anywhere (d < 0) or in department d. */
 static size_t
 pick_commune(const struct world *w, uint64_t *rng, int d)
 {
-	size_t i, first = 0, n = w->nc;
+	unsigned lo = 0, hi = NDEPTS - 1, mid;
 	uint32_t x;
 
-	if (d >= 0) {
-		first = w->first[d];
-		n = w->count[d];
-		x = rng_below(rng, w->dtotal[d]);
-	} else
-		x = rng_below(rng, w->total);
-	for (i = first; i + 1 < first + n; i++) {
-		if (x < w->c[i].weight)
-			break;
-		x -= w->c[i].weight;
+	if (d < 0) {
+		x = rng_below(rng, w->dcum[NDEPTS - 1]);
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (x < w->dcum[mid])
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		d = (int)lo;
 	}
-	return i;
+	return pick_in_dept(w, rng, (unsigned)d);
+}
+
+/* Picks an establishment of department d by size. */
+static const struct estab *
+pick_estab(const struct world *w, uint64_t *rng, unsigned d)
+{
+	size_t lo = w->efirst[d], hi = w->efirst[d] + w->ecount[d] - 1, mid;
+	uint32_t x = rng_below(rng, w->e[hi].cum);
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (x < w->e[mid].cum)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return &w->e[lo];
 }
 
 /* ---- people ---- */
@@ -915,7 +1241,7 @@ phone_number(char *out, const struct dept *dp, uint64_t *rng, bool mobile)
 {
 	size_t n = strlen(dp->phone);
 
-	if (mobile && dp->style != STYLE_REUNION) {
+	if (mobile && dp->style != STYLE_DOM) {
 		str_copy(out, 11, rng_chance(rng, 500) ? "06" : "07");
 		n = 2;
 	} else
@@ -971,8 +1297,7 @@ make_site(const struct world *w, struct person *p, size_t k, uint64_t *rng)
 	s->country = rng_chance(rng, 300);
 	s->dept = rng_chance(rng, 900);
 	if (s->mode != 'L') {
-		s->estab = &w->e[c->dept][rng_weighted(rng,
-		    (const unsigned[]){ 60, 25, 15 }, 3)];
+		s->estab = pick_estab(w, rng, c->dept);
 		s->commune = s->estab->commune;
 		s->sector = s->estab->sector;
 		str_copy(s->siret, sizeof(s->siret), s->estab->siret);
@@ -1515,13 +1840,12 @@ rpps_gen_write(FILE *out, enum rpps_kind kind, uint64_t seed,
 	if (out == NULL || (unsigned)kind >= RPPS_KIND__MAX)
 		return -1;
 	/* The world and the line buffer are too big for a stack frame. */
-	if ((w = malloc(sizeof(*w))) == NULL)
+	if ((w = world_build(seed)) == NULL)
 		return -1;
 	if ((g = calloc(1, sizeof(*g))) == NULL) {
-		free(w);
+		world_free(w);
 		return -1;
 	}
-	world_build(w, seed);
 	g->out = out;
 	g->opts = opts != NULL ? opts : &defaults;
 	if (kind == RPPS_PERSONNE_ACTIVITE)
@@ -1547,6 +1871,6 @@ rpps_gen_write(FILE *out, enum rpps_kind kind, uint64_t seed,
 	if (!g->failed && fflush(out) == 0 && !ferror(out))
 		rc = (long long)g->lines;
 	free(g);
-	free(w);
+	world_free(w);
 	return rc;
 }

@@ -130,6 +130,23 @@ if stack admin gen-rpps nothing 10 "$TEST_TMP/x.txt" 2>/dev/null; then fail "bad
 if stack admin gen-rpps activite 0 "$TEST_TMP/x.txt" 2>/dev/null; then fail "N = 0 accepted"; fi
 g=$TEST_TMP/gen
 mkdir -p "$g"
+# The generated population lives all over France, as the real one does:
+# the directory tests after this one have departments of their own (39,
+# 73...) and expect to find them as they left them, so it goes at the end,
+# with the communes it brought.
+communes_before=$(q "SELECT COALESCE(GROUP_CONCAT(CONCAT(postal_code, '/', insee)), '') FROM parvis.rpps_commune")
+at_exit 'gen_import="(SELECT id FROM parvis.rpps_import WHERE kind = '"'"'activite'"'"'
+		AND file_name = '"'"'PS_LibreAcces_Personne_activite_gen.txt'"'"')"
+	sql "CREATE TEMPORARY TABLE gen_people AS SELECT idnps FROM parvis.professional
+			WHERE first_import_id IN $gen_import;
+		DELETE FROM parvis.practice_site WHERE idnps IN (SELECT idnps FROM gen_people);
+		DELETE FROM parvis.professional_skill WHERE idnps IN (SELECT idnps FROM gen_people);
+		DELETE FROM parvis.professional_mssante WHERE idnps IN (SELECT idnps FROM gen_people);
+		DELETE FROM parvis.professional WHERE idnps IN (SELECT idnps FROM gen_people);
+		DELETE k FROM parvis.site_skill k LEFT JOIN parvis.practice_site s ON s.id = k.site_id
+			WHERE s.id IS NULL;
+		DELETE FROM parvis.rpps_commune
+			WHERE FIND_IN_SET(CONCAT(postal_code, '"'"'/'"'"', insee), '"'"'$communes_before'"'"') = 0"'
 stack admin gen-rpps activite 1500 "$g/PS_LibreAcces_Personne_activite_gen.txt" --seed 201 --bom --old-columns ||
 	fail "gen-rpps activite failed"
 stack admin gen-rpps savoir-faire 1500 "$g/PS_LibreAcces_SavoirFaire_gen.txt" --seed 201 || fail "gen-rpps sf failed"

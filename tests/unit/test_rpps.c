@@ -985,6 +985,12 @@ struct census {
 	size_t		 people;	/* distinct IDNPS */
 	size_t		 adeli;		/* lines */
 	size_t		 corsica;	/* lines in 2A / 2B */
+	size_t		 overseas;	/* lines in 971-976 */
+	char		 dept[128][4];	/* departments met */
+	size_t		 ndept;
+	char		 postal[8192][6];	/* postal codes met */
+	size_t		 postal_lines[8192];
+	size_t		 npostal;
 	size_t		 per;		/* MSSanté personal boxes */
 	size_t		 prof[100];	/* lines per profession code */
 	const struct rpps_stats *st;
@@ -998,6 +1004,32 @@ census_free(struct census *c)
 	for (i = 0; i < c->n; i++)
 		free(c->idnps[i]);
 	free(c->idnps);
+}
+
+/* Counts a line's department and postal code. */
+static void
+census_place(struct census *c, const char *dept, const char *postal)
+{
+	size_t i;
+
+	if (dept != NULL && *dept != '\0') {
+		for (i = 0; i < c->ndept; i++)
+			if (strcmp(c->dept[i], dept) == 0)
+				break;
+		if (i == c->ndept && c->ndept < 128)
+			snprintf(c->dept[c->ndept++], 4, "%s", dept);
+	}
+	if (postal == NULL || *postal == '\0')
+		return;
+	for (i = 0; i < c->npostal; i++)
+		if (strcmp(c->postal[i], postal) == 0)
+			break;
+	if (i == c->npostal) {
+		if (c->npostal == 8192)
+			return;
+		snprintf(c->postal[c->npostal++], 6, "%s", postal);
+	}
+	c->postal_lines[i]++;
 }
 
 static bool
@@ -1088,6 +1120,8 @@ parse_back(const char *buf, size_t len, enum rpps_kind kind,
 			c->corsica += a->commune_code[0] == '2' &&
 			    (a->commune_code[1] == 'A' ||
 			    a->commune_code[1] == 'B');
+			c->overseas += strncmp(a->commune_code, "97", 2) == 0;
+			census_place(c, a->dept_code, a->postal_code);
 			if (o->old_columns)
 				ck_assert_ptr_null(a->role_code);
 			else
@@ -1205,6 +1239,17 @@ START_TEST(test_generator_round_trip)
 		ck_assert_uint_gt(act.prof[21], 0);
 		ck_assert_uint_gt(act.adeli, total / 50);
 		ck_assert_uint_gt(act.corsica, 0);
+		/* France as its population is spread: most departments,
+		 * overseas included, many postal codes, none holding more
+		 * than a few per cent of the lines (Paris's biggest
+		 * arrondissement holds 0.3 % of the population). */
+		ck_assert_uint_gt(act.overseas, 0);
+		ck_assert_uint_ge(act.ndept, 80);
+		ck_assert_uint_gt(act.npostal, total / 4);
+		for (i = 0; i < act.npostal; i++)
+			ck_assert_msg(act.postal_lines[i] * 100 < total * 2,
+			    "%zu of %zu lines in %s", act.postal_lines[i], total,
+			    act.postal[i]);
 		/* Several lines for some people: 1-3 sites. */
 		ck_assert_uint_lt(act.people * 100, total * 85);
 		ck_assert_uint_gt(act.people * 100, total * 55);

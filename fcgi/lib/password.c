@@ -23,36 +23,67 @@ static int		 slot_count;
 static long		 slot_wait_ms;
 static int		 slot_fd = -1;	/* the slot held, if any */
 
+/* Opens the lock file name in slot_dir; -1 (logged) when it cannot. */
+static int
+lock_open(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", slot_dir, name);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		log_error("argon2 lock %s: %s; running without the cap", path,
+		    strerror(errno));
+	return fd;
+}
+
+/*
+ * Takes one of the slot_count hashing slots of this host, waiting at most
+ * slot_wait_ms.  A login looks for a free slot only while it holds the
+ * waiting-room lock: a newcomer therefore never takes a slot ahead of a
+ * login already waiting, and a slot freed is taken within a millisecond.
+ * Locks die with their process: a crashed worker never keeps one.
+ */
 int
 password_slot_acquire(void)
 {
-	struct timespec pause = { 0, 5 * 1000 * 1000 };
-	char path[4096];
+	struct timespec pause = { 0, 1000 * 1000 };
+	char name[64];
 	long waited = 0;
-	int i, fd;
+	int i, fd, room;
 
 	if (slot_dir == NULL || slot_fd >= 0)
 		return 0;
+	if ((room = lock_open("argon2-queue.lock")) < 0)
+		return 0;
+	while (flock(room, LOCK_EX | LOCK_NB) != 0) {
+		if (waited >= slot_wait_ms) {
+			close(room);
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+		waited++;
+	}
 	for (;;) {
 		for (i = 0; i < slot_count; i++) {
-			snprintf(path, sizeof(path), "%s/argon2-slot-%d.lock", slot_dir, i);
-			if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-				log_error("argon2 slot %s: %s; running without the cap",
-				    path, strerror(errno));
+			snprintf(name, sizeof(name), "argon2-slot-%d.lock", i);
+			if ((fd = lock_open(name)) < 0) {
+				close(room);
 				return 0;
 			}
-			/* A lock dies with its process: a crashed worker
-			 * never keeps a slot. */
 			if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
 				slot_fd = fd;
+				close(room);	/* releases the waiting room */
 				return 0;
 			}
 			close(fd);
 		}
-		if (waited >= slot_wait_ms)
+		if (waited >= slot_wait_ms) {
+			close(room);
 			return -1;
+		}
 		nanosleep(&pause, NULL);
-		waited += 5;
+		waited++;
 	}
 }
 

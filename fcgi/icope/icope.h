@@ -143,8 +143,6 @@ const char *icope_date_iso(struct req *r, const char *s);
 /* Returns the comma-separated ids of a list page for the audit detail,
  * cut after the last whole id that fits in 900 bytes. */
 const char *icope_id_list(struct req *r, const char *ids);
-/* Returns a copy of s with leading and trailing blanks removed. */
-char	*icope_trim(struct req *r, const char *s);
 
 /* Handlers of icope_home.c. */
 int	 icope_home(struct req *r);

@@ -230,9 +230,9 @@ idnps_label(struct req *r, const char *idnps)
 static int
 directory_search(struct req *r, struct tdict *ctx, const struct icope_patient *p)
 {
-	const char *nom = icope_trim(r, http_query(r, "nom"));
-	const char *prof = icope_trim(r, http_query(r, "profession"));
-	const char *pc = icope_trim(r, http_query(r, "code_postal"));
+	const char *nom = http_trim(r, http_query(r, "nom"));
+	const char *prof = http_trim(r, http_query(r, "profession"));
+	const char *pc = http_trim(r, http_query(r, "code_postal"));
 	struct db_result res;
 	struct name_patterns nl;
 	struct tlist *l;
@@ -340,7 +340,7 @@ static int
 circle_page(struct req *r, struct icope_patient *p, int status,
     const char *error)
 {
-	const char *q = icope_trim(r, http_query(r, "q"));
+	const char *q = http_trim(r, http_query(r, "q"));
 	struct db_result res, mgr, found, con, fav;
 	struct tdict *ctx;
 	struct tlist *l;

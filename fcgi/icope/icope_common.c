@@ -280,22 +280,6 @@ icope_file_ctx(struct req *r, struct tdict *ctx, const struct icope_patient *p,
 
 /* ---- forms ---- */
 
-char *
-icope_trim(struct req *r, const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return arena_strdup(&r->arena, "");
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(&r->arena, s, n);
-}
-
 const char *
 icope_like_prefix(struct req *r, const char *s)
 {
@@ -367,7 +351,7 @@ const char *
 icope_field(struct icope_form *f, const char *name, const char *label,
     bool required, valid_fn fn, long long min, long long max)
 {
-	char *v = icope_trim(f->r, http_form(f->r, name));
+	char *v = http_trim(f->r, http_form(f->r, name));
 	const char *msg;
 
 	tdict_str(f->v, name, v);

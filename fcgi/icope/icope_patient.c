@@ -214,7 +214,7 @@ looks_like_ins(const char *s)
 static int
 patient_list(struct req *r)
 {
-	const char *q = icope_trim(r, http_query(r, "q"));
+	const char *q = http_trim(r, http_query(r, "q"));
 	const char *sort = http_query(r, "tri"), *view = http_query(r, "vue");
 	const char *name = NULL, *ins = NULL, *birth = NULL, *today;
 	long long page = 1, t[ICOPE_TERRITORY_SLOTS] = { 0 };

@@ -640,7 +640,7 @@ items_read(struct req *r, struct icope_form *f, const struct form_def *fd,
 		for (ii = 0; ii < fd->fns[fi].nitems; ii++) {
 			const struct icope_item_def *d = &fd->fns[fi].items[ii];
 			const char *name = arena_printf(&r->arena, "i_%s", d->code);
-			char *v = icope_trim(r, http_form(r, name));
+			char *v = http_trim(r, http_form(r, name));
 			long long x;
 
 			/* Empty is "not answered"; anything else must parse. */

@@ -533,6 +533,8 @@ db_cell_int(const struct db_result *res, size_t row, size_t col)
 	return *end == '\0' ? v : 0;
 }
 
+/* Runs a fixed statement of this file (START TRANSACTION, COMMIT,
+ * ROLLBACK): only string literals, never text built from input. */
 static enum db_rc
 simple_query(struct db *db, const char *sql)
 {

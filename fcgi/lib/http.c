@@ -29,6 +29,22 @@ http_form(const struct req *r, const char *name)
 	return params_get(&r->form, name);
 }
 
+char *
+http_trim(struct req *r, const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return arena_strdup(&r->arena, "");
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return arena_strndup(&r->arena, s, n);
+}
+
 const char *
 http_path_param(const struct req *r, const char *name)
 {

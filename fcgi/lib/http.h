@@ -78,6 +78,9 @@ struct req {
 const char *http_param(struct req *r, const char *name);
 /* Returns the query-string value of name, or NULL. */
 const char *http_query(const struct req *r, const char *name);
+/* Returns a copy of s (from r's arena) without the blanks (space, tab, CR,
+ * LF) at both ends; "" for NULL. */
+char	*http_trim(struct req *r, const char *s);
 /* Returns the form (POST) value of name, or NULL. */
 const char *http_form(const struct req *r, const char *name);
 /* Returns the {name} path segment, or NULL. */

@@ -169,25 +169,9 @@ static const struct {
 };
 
 static const char *
-trim(struct req *r, const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return "";
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(&r->arena, s, n);
-}
-
-static const char *
 form_trim(struct req *r, const char *name)
 {
-	return trim(r, http_form(r, name));
+	return http_trim(r, http_form(r, name));
 }
 
 static long long
@@ -220,6 +204,32 @@ fail_rollback(struct req *r)
 {
 	db_rollback(r->app->db);
 	return -1;
+}
+
+/* Begins the transaction and locks CPTS id (its row into c).  Returns
+ * true, or false with *answer set to the handler's answer (404 page, or -1
+ * after a database failure) and the transaction ended. */
+static bool
+cpts_lock(struct req *r, long long id, struct db_result *c, int *answer)
+{
+	struct db *db = r->app->db;
+
+	if (db_begin(db) != DB_OK) {
+		*answer = -1;
+		return false;
+	}
+	switch (db_query_row(db, &r->arena, Q(AC_LOCK), DB_PARAMS(DBP_INT(id)),
+	    c)) {
+	case DB_OK:
+		return true;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		*answer = http_error(r, 404, "Cette CPTS n'existe pas.");
+		return false;
+	default:
+		*answer = fail_rollback(r);
+		return false;
+	}
 }
 
 /* The codes of a list joined by sep, from r's arena. */
@@ -661,6 +671,7 @@ cpts_edit(struct req *r)
 static int
 cpts_update(struct req *r)
 {
+	int answer;
 	struct db *db = r->app->db;
 	struct db_result c, old_pc, old_com;
 	struct cpts_form f;
@@ -677,18 +688,8 @@ cpts_update(struct req *r)
 		return -1;
 	if (f.fe.n > 0)
 		return cpts_page(r, 422, &f, NULL, NULL);
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (db_query_row(db, &r->arena, Q(AC_LOCK), DB_PARAMS(DBP_INT(id)),
-	    &c)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 404, "Cette CPTS n'existe pas.");
-	default:
-		return fail_rollback(r);
-	}
+	if (!cpts_lock(r, id, &c, &answer))
+		return answer;
 	old_name = db_cell(&c, 0, 1);
 	tid = db_cell_int(&c, 0, 2);
 	if (db_query(db, &r->arena, Q(AC_POSTAL), DB_PARAMS(DBP_INT(tid)),
@@ -752,6 +753,7 @@ cpts_page_again(struct req *r, long long id, int status,
 static int
 manager_add(struct req *r)
 {
+	int answer;
 	struct db *db = r->app->db;
 	struct db_result c, u;
 	struct manager_form mf = { .account = form_trim(r, "compte") };
@@ -767,18 +769,8 @@ manager_add(struct req *r)
 	}
 	if (role_scope_check("cpts_manager", "cpts", id, why) != ROLE_OK)
 		return http_error(r, 404, "Cette CPTS n'existe pas.");
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (db_query_row(db, &r->arena, Q(AC_LOCK), DB_PARAMS(DBP_INT(id)),
-	    &c)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 404, "Cette CPTS n'existe pas.");
-	default:
-		return fail_rollback(r);
-	}
+	if (!cpts_lock(r, id, &c, &answer))
+		return answer;
 	switch (db_query_row(db, &r->arena, Q(AC_USER_FIND), DB_PARAMS(
 	    DBP_STR(mf.account), DBP_STR(mf.account), DBP_STR(mf.account)),
 	    &u)) {
@@ -861,6 +853,7 @@ manager_remove(struct req *r)
 static int
 cpts_delete(struct req *r)
 {
+	int answer;
 	struct db *db = r->app->db;
 	struct db_result c, use, managers;
 	const char *ids, *msg;
@@ -874,18 +867,8 @@ cpts_delete(struct req *r)
 		return cpts_page_again(r, id, 422, NULL, "Cochez la case qui "
 		    "confirme la suppression, puis recommencez.");
 	ids = arena_printf(&r->arena, "%lld", id);
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (db_query_row(db, &r->arena, Q(AC_LOCK), DB_PARAMS(DBP_INT(id)),
-	    &c)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 404, "Cette CPTS n'existe pas.");
-	default:
-		return fail_rollback(r);
-	}
+	if (!cpts_lock(r, id, &c, &answer))
+		return answer;
 	tid = db_cell_int(&c, 0, 2);
 	if (db_query_row(db, &r->arena, Q(AC_USAGE), DB_PARAMS(DBP_INT(id),
 	    DBP_INT(id), DBP_INT(id), DBP_INT(tid)), &use) != DB_OK ||

@@ -276,33 +276,16 @@ static const struct code_label outcome_labels[] = {
 	{ NULL, NULL },
 };
 
-/* A copy of s without surrounding blanks ("" for NULL). */
-static const char *
-trim(struct req *r, const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return "";
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(&r->arena, s, n);
-}
-
 static const char *
 form_trim(struct req *r, const char *name)
 {
-	return trim(r, http_form(r, name));
+	return http_trim(r, http_form(r, name));
 }
 
 static const char *
 query_trim(struct req *r, const char *name)
 {
-	return trim(r, http_query(r, name));
+	return http_trim(r, http_query(r, name));
 }
 
 /* True when s is min..max bytes of [a-z0-9] and the characters of extra. */

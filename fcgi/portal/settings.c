@@ -356,24 +356,6 @@ ua_summary(const char *ua, char *out, size_t outlen)
 	    version[0] != '\0' ? " " : "", version, os ? " sur " : "", os ? os : "");
 }
 
-/* Drops blanks (space, tab, CR, LF) at both ends; from r's arena; NULL
- * stays NULL. */
-static const char *
-trim(struct req *r, const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return NULL;
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(&r->arena, s, n);
-}
-
 /* A one-time code as people type it ("123 456") into out (7 bytes);
  * returns true when it is 6 digits. */
 static bool
@@ -688,7 +670,7 @@ contact_send(struct req *r, const struct contact_form *f, const char *purpose,
 static int
 email_post(struct req *r)
 {
-	struct contact_form f = { trim(r, http_form(r, "email")), NULL };
+	struct contact_form f = { http_trim(r, http_form(r, "email")), NULL };
 	struct form_errors e = { 0 };
 	struct db_result res;
 	const char *why;
@@ -726,7 +708,7 @@ email_post(struct req *r)
 static int
 mobile_post(struct req *r)
 {
-	struct contact_form f = { NULL, trim(r, http_form(r, "mobile")) };
+	struct contact_form f = { NULL, http_trim(r, http_form(r, "mobile")) };
 	struct form_errors e = { 0 };
 	struct account a;
 	const char *why;
@@ -1025,8 +1007,8 @@ secret_reauth(struct req *r, const struct account *a, const char *pw,
 static int
 secret_post(struct req *r)
 {
-	const char *question = trim(r, http_form(r, "question"));
-	const char *answer = trim(r, http_form(r, "reponse"));
+	const char *question = http_trim(r, http_form(r, "question"));
+	const char *answer = http_trim(r, http_form(r, "reponse"));
 	const char *pw = http_form(r, "mot_de_passe");
 	struct db *db = r->app->db;
 	struct form_errors e = { 0 };
@@ -1304,7 +1286,7 @@ search_field(struct req *r, const char *name)
 
 	if (v == NULL)
 		v = http_form(r, name);
-	return trim(r, v != NULL ? v : "");
+	return http_trim(r, v);
 }
 
 /* Returns true when the add form just sent had idnps ticked. */
@@ -1606,7 +1588,7 @@ partners_add_many(struct req *r)
 static int
 partner_add(struct req *r)
 {
-	const char *typed = trim(r, http_form(r, "idnps"));
+	const char *typed = http_trim(r, http_form(r, "idnps"));
 	struct db *db = r->app->db;
 	struct form_errors e = { 0 };
 	struct db_result res, own;

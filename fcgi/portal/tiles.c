@@ -190,7 +190,9 @@ favorite_toggle(struct req *r)
 	    db_exec(db, rc == DB_OK ? Q(TILES_FAV_DEL) : Q(TILES_FAV_ADD),
 	    DB_PARAMS(DBP_INT(uid), DBP_INT(appid)), NULL) != DB_OK ||
 	    db_exec(db, Q(TILES_FAV_SYNC), DB_PARAMS(DBP_INT(uid), DBP_INT(uid)),
-	    NULL) != DB_OK || db_commit(db) != DB_OK) {
+	    NULL) != DB_OK || audit(r, rc == DB_OK ? "tiles.favorite.removed" :
+	    "tiles.favorite.added", "application", code, 0, AUDIT_OK, NULL) != DB_OK ||
+	    db_commit(db) != DB_OK) {
 		db_rollback(db);
 		return -1;
 	}

@@ -54,6 +54,8 @@ annuaire_id=$(sql "SELECT id FROM parvis.application WHERE code = 'annuaire'")
 	fail "favorite_apps not kept"
 [[ $(sql "SELECT COUNT(*) FROM parvis.user_favorite_app WHERE user_id = $uid") == 1 ]] ||
 	fail "user_favorite_app not written"
+[[ $(sql "SELECT COUNT(*) FROM parvis.audit_log WHERE user_id = $uid
+	AND action = 'tiles.favorite.added' AND object_id = 'icope'") == 1 ]] || fail "star not audited"
 for ((i = 0; i < 12; i++)); do
 	http GET /
 	[[ $(tiles_order) == 'icope annuaire ' ]] || fail "order after the star: $(tiles_order)"
@@ -75,6 +77,8 @@ star icope
 [[ $(sql "SELECT favorite_apps FROM parvis.app_user WHERE id = $uid") == "" ]] || fail "favorite_apps not emptied"
 [[ $(sql "SELECT COUNT(*) FROM parvis.user_favorite_app WHERE user_id = $uid") == 0 ]] ||
 	fail "user_favorite_app not emptied"
+[[ $(sql "SELECT COUNT(*) FROM parvis.audit_log WHERE user_id = $uid
+	AND action = 'tiles.favorite.removed'") == 2 ]] || fail "unstars not audited"
 every_page_lacks 'tile-favorite'
 
 note "an application the user may not open cannot be starred; unknown ones neither"

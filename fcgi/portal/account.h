@@ -32,6 +32,7 @@ enum account_stmt {
 	ACC_TOKEN_RECENT,
 	ACC_USER_SET_PASSWORD,
 	ACC_RESET_USER_FIND,
+	ACC_REQUEST_TRACK,
 	ACC__MAX
 };
 #define AQ(i)	DB_STMT(PA_ACCOUNT, (i))
@@ -117,15 +118,43 @@ enum db_rc account_activation_send(struct req *r, long long uid,
 enum db_rc account_identifier_send(struct req *r, const char *email,
 	    const char *first_name, const char *login);
 
-/* The new-password form, shared by activation and reset: checks the two
- * fields against the policy and the user's personal strings.  Returns true
- * when the password may be set; otherwise fills ctx with the messages. */
-bool	 account_password_check(struct req *r, const struct account_token *t,
-	    struct tdict *ctx, const char **password);
-/* Renders the new-password form (template portal/account_password) with
- * the rules beside the field; ctx may already hold messages. */
-int	 account_password_form(struct req *r, int status, struct tdict *ctx,
-	    const struct account_token *t, bool reset);
+/* A single-use link that ends by choosing a new password: activation and
+ * reset differ only by these (activation.c runs the flow). */
+struct account_link {
+	const char	*kind;		/* user_token.kind */
+	bool		 reset;		/* the form's wording */
+	const char	*dead;		/* the 410 message of a dead link */
+	const char	*audit_action;	/* the audit row of the new password */
+	const char	*audit_detail;
+	const char	*done;		/* where success redirects */
+	/* Returns true while the link needs another step first (reset: the
+	 * secret question); NULL when there is none. */
+	bool		(*pending)(const struct account_token *);
+	/* The page and the POST of that step; each returns 0 or -1. */
+	int		(*pending_get)(struct req *, const struct account_token *);
+	int		(*pending_post)(struct req *, const struct account_link *,
+			    struct account_token *);
+	/* What else changes with the password, in the same transaction
+	 * (reset: the sessions end, a mail); NULL for nothing.  Returns the
+	 * db result. */
+	enum db_rc	(*changed)(struct req *, const struct account_token *);
+};
+
+/* Finds the live token of the link in the path ({token}) into t; with
+ * lock, under a row lock in the caller's transaction, which a dead link
+ * rolls back.  Returns 1 when found, 0 when a dead link was answered 410
+ * with l->dead, -1 on a system failure. */
+int	 account_link_find(struct req *r, const struct account_link *l,
+	    bool lock, struct account_token *t);
+/* GET of a link: the new-password form with the rules beside the field,
+ * the pending step's page, or 410.  Returns 0 or -1. */
+int	 account_link_get(struct req *r, const struct account_link *l);
+/* POST of a link: the pending step's POST, or the new password checked
+ * against the policy (422 with the messages) and set in one transaction
+ * that uses the link, voids the user's other links of its kind, runs
+ * l->changed and writes the audit row; then 303 to l->done.  Returns 0 or
+ * -1. */
+int	 account_link_post(struct req *r, const struct account_link *l);
 
 /* Handlers of activation.c and reset.c. */
 int	 activation_get(struct req *r);

@@ -6,15 +6,24 @@
  * address: a duplicate gets the same page, and the mail to that address
  * says what exists.
  *
+ * The acknowledgement carries a private link to /compte/demande/suivi/{token},
+ * where the requester (and the referent, who gets the same link) sees
+ * where the request stands: received, being examined, validated or
+ * refused with the reason.  Only the token's SHA-256 is stored
+ * (account_request.track_hash); the link dies request_status_days after
+ * the decision.
+ *
  * This file owns the whole PA_ACCOUNT area: the routes of activation.c
  * and reset.c, and the statement table they share (account.h).
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "account.h"
 #include "audit.h"
 #include "config.h"
+#include "crypto.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -38,8 +47,8 @@ static const char *const account_sql[ACC__MAX] = {
 	[ACC_REQUEST_INSERT] =
 	    "INSERT INTO account_request (civility, first_name, last_name,"
 	    " profession, rpps_adeli, structure, email, mobile, requested_by,"
-	    " status, ip, created_at, updated_at, updated_by)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, FROM_UNIXTIME(?),"
+	    " status, ip, track_hash, created_at, updated_at, updated_by)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, FROM_UNIXTIME(?),"
 	    " FROM_UNIXTIME(?), ?)",
 	[ACC_THROTTLE_COUNT] =
 	    "SELECT COUNT(*) FROM account_throttle WHERE kind = ? AND ip = ?"
@@ -75,6 +84,21 @@ static const char *const account_sql[ACC__MAX] = {
 	[ACC_RESET_USER_FIND] =
 	    "SELECT id, login, email, first_name, status FROM app_user"
 	    " WHERE login = ? OR email = ? ORDER BY login = ? DESC LIMIT 1",
+	/* A request from its tracking link: while pending, then until
+	 * request_status_days after the decision (a row written by hand
+	 * without handled_at counts from its last change). */
+	[ACC_REQUEST_TRACK] =
+	    "SELECT r.civility, r.first_name, r.last_name, r.status,"
+	    " r.refusal_reason, UNIX_TIMESTAMP(r.created_at),"
+	    " UNIX_TIMESTAMP(COALESCE(r.handled_at, r.updated_at)),"
+	    " r.requested_by IS NOT NULL, COALESCE(u.status, ''),"
+	    " COALESCE(u.password_hash IS NOT NULL, 0),"
+	    " COALESCE((SELECT UNIX_TIMESTAMP(MAX(t.expires_at)) FROM user_token t"
+	    " WHERE t.user_id = r.user_id AND t.kind = 'activation'"
+	    " AND t.used_at IS NULL AND t.expires_at > FROM_UNIXTIME(?)), 0)"
+	    " FROM account_request r LEFT JOIN app_user u ON u.id = r.user_id"
+	    " WHERE r.track_hash = ? AND (r.status = 'pending'"
+	    " OR COALESCE(r.handled_at, r.updated_at) > FROM_UNIXTIME(?))",
 };
 
 /* ---- shared helpers (account.h) ---- */
@@ -305,11 +329,30 @@ activation_days(void)
 	return (long)config_int("activation_link_days", 14, 1, 90);
 }
 
+/* Days a tracking link keeps working after the service centre's decision. */
+static long
+track_days(void)
+{
+	return (long)config_int("request_status_days", 90, 1, 3650);
+}
+
+/* The tracking link of a request, absolute, with the rule of its life. */
+static const char *
+track_paragraph(struct req *r, const char *track_url)
+{
+	return arena_printf(&r->arena,
+	    "Pour suivre l'avancement de la demande, ouvrez ce lien personnel "
+	    "(ne le transmettez pas) :\n%s\n"
+	    "Il reste valable %ld jours après la décision du centre de "
+	    "services.\n", track_url, track_days());
+}
+
 /* The acknowledgement of a new request.  Nothing the visitor typed goes
  * into a mail to an address not yet proven (no free text to strangers). */
 static enum db_rc
-mail_ack(struct req *r, const char *to, bool colleague)
+mail_ack(struct req *r, const char *to, bool colleague, const char *track_url)
 {
+	const char *track = track_paragraph(r, track_url);
 	char *body;
 
 	if (colleague)
@@ -322,9 +365,11 @@ mail_ack(struct req *r, const char *to, bool colleague)
 		    "4 à 7 jours ouvrés. Si elle est acceptée, vous recevrez deux "
 		    "e-mails : le premier avec votre identifiant, le second avec un "
 		    "lien pour choisir votre mot de passe (valable %ld jours).\n\n"
+		    "%s\n"
 		    "Si vous ne souhaitez pas de compte, signalez-le au centre de "
 		    "services.\n" ACCOUNT_MAIL_SIGNATURE,
-		    r->session->first_name, r->session->last_name, activation_days());
+		    r->session->first_name, r->session->last_name, activation_days(),
+		    track);
 	else
 		body = arena_printf(&r->arena,
 		    "Bonjour,\n\n"
@@ -334,8 +379,9 @@ mail_ack(struct req *r, const char *to, bool colleague)
 		    "ouvrés. Si elle est acceptée, vous recevrez deux e-mails : le "
 		    "premier avec votre identifiant, le second avec un lien pour "
 		    "choisir votre mot de passe (valable %ld jours).\n\n"
+		    "%s\n"
 		    "Si vous n'êtes pas à l'origine de cette demande, ignorez ce "
-		    "message.\n" ACCOUNT_MAIL_SIGNATURE, activation_days());
+		    "message.\n" ACCOUNT_MAIL_SIGNATURE, activation_days(), track);
 	return outbox_email(r->app->db, to, "Votre demande de compte Parvis", body);
 }
 
@@ -352,7 +398,9 @@ mail_already(struct req *r, const char *to, const char *login, const char *statu
 		    "Une demande de compte Parvis vient d'être faite avec cette adresse "
 		    "e-mail. Une demande est déjà en cours d'examen pour cette "
 		    "adresse : le centre de services la traite, en général sous 4 à 7 "
-		    "jours ouvrés. Inutile d'en faire une nouvelle.\n\n"
+		    "jours ouvrés. Inutile d'en faire une nouvelle : le lien de suivi "
+		    "du premier e-mail reçu pour cette demande montre où elle en "
+		    "est.\n\n"
 		    "Si vous n'êtes pas à l'origine de cette demande, ignorez ce "
 		    "message.\n" ACCOUNT_MAIL_SIGNATURE);
 	else if (strcmp(status, "disabled") == 0)
@@ -378,17 +426,22 @@ mail_already(struct req *r, const char *to, const char *login, const char *statu
 	return outbox_email(r->app->db, to, "Votre demande de compte Parvis", body);
 }
 
-/* The referent's own copy, the same whatever exists for the address. */
+/* The referent's own copy, with the request's tracking link when a request
+ * was made (track_url; NULL when the address already had an account or a
+ * request). */
 static enum db_rc
-mail_referent(struct req *r, const char *first, const char *last)
+mail_referent(struct req *r, const char *first, const char *last,
+    const char *track_url)
 {
 	char *body = arena_printf(&r->arena,
 	    "Bonjour %s,\n\n"
 	    "Votre demande de compte Parvis pour %s %s est bien enregistrée.\n\n"
 	    "Le centre de services va la vérifier, en général sous 4 à 7 jours "
 	    "ouvrés. Votre collègue recevra alors directement son identifiant et "
-	    "un lien pour choisir son mot de passe.\n" ACCOUNT_MAIL_SIGNATURE,
-	    r->session->first_name, first, last);
+	    "un lien pour choisir son mot de passe.\n%s%s"
+	    ACCOUNT_MAIL_SIGNATURE, r->session->first_name, first, last,
+	    track_url != NULL ? "\n" : "",
+	    track_url != NULL ? track_paragraph(r, track_url) : "");
 
 	return outbox_email(r->app->db, r->session->email,
 	    "Demande de compte pour un collègue", body);
@@ -404,7 +457,8 @@ request_post(struct req *r)
 	bool colleague = for_colleague(r);
 	long long sent, limit = config_int("account_request_ip_hourly", 20, 1, 100000);
 	char *mobile, *number = NULL;
-	const char *login = NULL, *status = NULL;
+	const char *login = NULL, *status = NULL, *track_url = NULL;
+	char raw[CRYPTO_TOKEN_LEN + 1], hash[CRYPTO_SHA256_HEX + 1];
 	bool exists = false;
 	char id[24];
 
@@ -457,23 +511,32 @@ request_post(struct req *r)
 		    "demande en cours") != DB_OK)
 			goto fail;
 	} else {
+		/* The tracking link: only its hash is stored. */
+		if (crypto_token(raw, sizeof(raw)) != 0) {
+			log_error("no random bytes for a request's tracking link");
+			goto fail;
+		}
+		crypto_sha256_hex(raw, strlen(raw), hash);
+		track_url = account_url(r, arena_printf(&r->arena,
+		    "/compte/demande/suivi/%s", raw));
 		if (db_exec(db, AQ(ACC_REQUEST_INSERT), DB_PARAMS(
 		    DBP_STR(values[F_CIVILITY]), DBP_STR(values[F_FIRST]),
 		    DBP_STR(values[F_LAST]), DBP_STR(values[F_PROFESSION]),
 		    DBP_STR(number), DBP_STR(values[F_STRUCTURE]),
 		    DBP_STR(values[F_EMAIL]), DBP_STR(mobile),
 		    colleague ? DBP_INT(r->session->user_id) : DBP_NULL,
-		    DBP_STR(ip), DBP_INT(r->now), DBP_INT(r->now),
+		    DBP_STR(ip), DBP_STR(hash), DBP_INT(r->now), DBP_INT(r->now),
 		    r->session != NULL ? DBP_INT(r->session->user_id) : DBP_NULL),
 		    NULL) != DB_OK)
 			goto fail;
 		snprintf(id, sizeof(id), "%llu", db_insert_id(db));
-		if (mail_ack(r, values[F_EMAIL], colleague) != DB_OK ||
+		if (mail_ack(r, values[F_EMAIL], colleague, track_url) != DB_OK ||
 		    audit(r, "account_request.create", "account_request", id, 0,
 		    AUDIT_OK, colleague ? "pour un collègue" : NULL) != DB_OK)
 			goto fail;
 	}
-	if (colleague && mail_referent(r, values[F_FIRST], values[F_LAST]) != DB_OK)
+	if (colleague && mail_referent(r, values[F_FIRST], values[F_LAST],
+	    track_url) != DB_OK)
 		goto fail;
 	if (db_commit(db) != DB_OK)
 		goto fail;
@@ -492,13 +555,111 @@ request_sent(struct req *r)
 	tdict_str(ctx, "title", "Demande de compte envoyée");
 	tdict_bool(ctx, "colleague", http_query(r, "collegue") != NULL);
 	tdict_int(ctx, "days", activation_days());
+	tdict_int(ctx, "track_days", track_days());
 	return http_render(r, 200, "portal/account_request_sent", ctx);
+}
+
+/* ---- /compte/demande/suivi/{token}: where a request stands ---- */
+
+/* The service centre's contact, from the configuration (each line shown
+ * only when set). */
+static void
+contact_ctx(struct tdict *ctx)
+{
+	static const char *const keys[] = { "service_centre_email",
+	    "service_centre_phone", "service_centre_hours" };
+	static const char *const names[] = { "contact_email", "contact_phone",
+	    "contact_hours" };
+	const char *v;
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = config_str(keys[i], "");
+		if (v != NULL && *v != '\0') {
+			tdict_str(ctx, names[i], v);
+			any = true;
+		}
+	}
+	tdict_bool(ctx, "contact", any);
+}
+
+static int
+request_status(struct req *r)
+{
+	const char *raw = http_path_param(r, "token");
+	char hash[CRYPTO_SHA256_HEX + 1];
+	struct db_result res;
+	struct tdict *ctx;
+	const char *status, *account;
+	time_t decided;
+	long long link_until;
+
+	/* A private link: not sent on in Referer, not indexed. */
+	account_no_referrer(r);
+	http_header(r, "X-Robots-Tag", "noindex");
+	if (raw == NULL || !crypto_token_valid(raw))
+		goto unknown;
+	crypto_sha256_hex(raw, strlen(raw), hash);
+	switch (db_query_row(r->app->db, &r->arena, AQ(ACC_REQUEST_TRACK),
+	    DB_PARAMS(DBP_INT(r->now), DBP_STR(hash),
+	    DBP_INT(r->now - track_days() * 86400L)), &res)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		goto unknown;
+	default:
+		return -1;
+	}
+	status = db_cell(&res, 0, 3);
+	decided = (time_t)db_cell_int(&res, 0, 6);
+	ctx = http_ctx(r);
+	tdict_str(ctx, "title", "Suivi de la demande de compte");
+	tdict_str(ctx, "civility", db_cell(&res, 0, 0));
+	tdict_str(ctx, "first_name", db_cell(&res, 0, 1));
+	tdict_str(ctx, "last_name", db_cell(&res, 0, 2));
+	tdict_str(ctx, "received", http_date_fr(r,
+	    (time_t)db_cell_int(&res, 0, 5), true));
+	tdict_bool(ctx, "colleague", db_cell_int(&res, 0, 7) != 0);
+	tdict_int(ctx, "track_days", track_days());
+	if (strcmp(status, "pending") == 0) {
+		tdict_bool(ctx, "pending", true);
+	} else if (strcmp(status, "validated") == 0) {
+		tdict_bool(ctx, "validated", true);
+		tdict_str(ctx, "decided", http_date_fr(r, decided, false));
+		link_until = db_cell_int(&res, 0, 10);
+		account = db_cell(&res, 0, 8);
+		if (strcmp(account, "disabled") == 0)
+			tdict_bool(ctx, "account_closed", true);
+		else if (db_cell_int(&res, 0, 9) != 0)
+			tdict_bool(ctx, "activated", true);
+		else if (link_until > 0)
+			tdict_str(ctx, "link_until", http_date_fr(r,
+			    (time_t)link_until, true));
+		else if (*account != '\0')
+			tdict_bool(ctx, "link_dead", true);
+	} else {
+		tdict_bool(ctx, "refused", true);
+		tdict_str(ctx, "decided", http_date_fr(r, decided, false));
+		tdict_str(ctx, "reason", db_cell(&res, 0, 4));
+	}
+	tdict_str(ctx, "forget", http_date_fr(r, decided + track_days() * 86400L,
+	    false));
+	contact_ctx(ctx);
+	return http_render(r, 200, "portal/account_request_status", ctx);
+unknown:
+	return http_error(r, 404, arena_printf(&r->arena, "Ce lien de suivi "
+	    "n'existe pas ou n'est plus valable : il cesse de fonctionner %ld "
+	    "jours après la décision du centre de services. Pour toute question "
+	    "sur une demande de compte, contactez le centre de services.",
+	    track_days()));
 }
 
 static const struct route account_routes[] = {
 	{ "GET",  "/compte/demande",	     request_get,	 ACCESS_PUBLIC, AUTH_LEVEL_0, NULL, 0 },
 	{ "POST", "/compte/demande",	     request_post,	 ACCESS_PUBLIC, AUTH_LEVEL_0, NULL, 0 },
 	{ "GET",  "/compte/demande/envoyee", request_sent,	 ACCESS_PUBLIC, AUTH_LEVEL_0, NULL, 0 },
+	{ "GET",  "/compte/demande/suivi/{token}", request_status, ACCESS_PUBLIC, AUTH_LEVEL_0, NULL, 0 },
 	{ "GET",  "/activation/{token}",     activation_get,	 ACCESS_PUBLIC, AUTH_LEVEL_0, NULL, 0 },
 	{ "POST", "/activation/{token}",     activation_post,	 ACCESS_PUBLIC, AUTH_LEVEL_0, NULL, 0 },
 	{ "GET",  "/mot-de-passe/oubli",     reset_request_get,  ACCESS_PUBLIC, AUTH_LEVEL_0, NULL, 0 },

@@ -2,8 +2,9 @@
  * Activation (/activation/{token}): the single-use link the service centre
  * sends when it validates a request lets the new user choose a password.
  * Also here, shared with reset.c and support.c: single-use tokens (only
- * their SHA-256 is stored) and the new-password form with the rules of
- * pwpolicy, shown beside the field and checked again on the server.
+ * their SHA-256 is stored), and the flow of a link that ends by choosing a
+ * password (account_link_*, for activation and reset): the form with the
+ * rules of pwpolicy beside the field, checked again on the server.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,9 +19,6 @@
 #include "outbox.h"
 #include "password.h"
 #include "pwpolicy.h"
-
-static const char msg_link_dead[] = "Ce lien a expiré ou a déjà servi : "
-    "demandez-en un nouveau au centre de services.";
 
 /* ---- single-use tokens ---- */
 
@@ -125,9 +123,12 @@ account_identifier_send(struct req *r, const char *email, const char *first_name
 
 /* ---- the new-password form ---- */
 
-bool
-account_password_check(struct req *r, const struct account_token *t,
-    struct tdict *ctx, const char **password)
+/* Checks the two fields against the policy and the user's personal
+ * strings.  Returns true when the password may be set; otherwise fills ctx
+ * with the messages. */
+static bool
+password_check(struct req *r, const struct account_token *t, struct tdict *ctx,
+    const char **password)
 {
 	const char *pw = http_form(r, "mot_de_passe");
 	const char *again = http_form(r, "confirmation");
@@ -172,8 +173,10 @@ account_password_check(struct req *r, const struct account_token *t,
 	return ok;
 }
 
-int
-account_password_form(struct req *r, int status, struct tdict *ctx,
+/* Renders the new-password form (template portal/account_password) with
+ * the rules beside the field; ctx may already hold messages. */
+static int
+password_form(struct req *r, int status, struct tdict *ctx,
     const struct account_token *t, bool reset)
 {
 	struct pwpolicy p;
@@ -193,72 +196,111 @@ account_password_form(struct req *r, int status, struct tdict *ctx,
 	return http_render(r, status, "portal/account_password", ctx);
 }
 
-/* ---- /activation/{token} ---- */
+/* ---- a link that ends by choosing a password (activation, reset) ---- */
 
 int
-activation_get(struct req *r)
+account_link_find(struct req *r, const struct account_link *l, bool lock,
+    struct account_token *t)
 {
-	struct account_token t;
-
-	switch (account_token_find(r, http_path_param(r, "token"), "activation",
-	    false, &t)) {
+	switch (account_token_find(r, http_path_param(r, "token"), l->kind, lock,
+	    t)) {
 	case DB_OK:
-		return account_password_form(r, 200, NULL, &t, false);
+		return 1;
 	case DB_NOT_FOUND:
-		return http_error(r, 410, msg_link_dead);
+		if (lock)
+			db_rollback(r->app->db);
+		http_error(r, 410, l->dead);
+		return 0;
 	default:
 		return -1;
 	}
 }
 
 int
-activation_post(struct req *r)
+account_link_get(struct req *r, const struct account_link *l)
 {
-	const char *raw = http_path_param(r, "token"), *pw;
+	struct account_token t;
+	int found;
+
+	if ((found = account_link_find(r, l, false, &t)) != 1)
+		return found;
+	if (l->pending != NULL && l->pending(&t))
+		return l->pending_get(r, &t);
+	return password_form(r, 200, NULL, &t, l->reset);
+}
+
+int
+account_link_post(struct req *r, const struct account_link *l)
+{
 	struct db *db = r->app->db;
 	struct account_token t;
 	unsigned long long n = 0;
 	struct tdict *ctx;
+	const char *pw;
 	char hash[256];
+	int found;
 
-	switch (account_token_find(r, raw, "activation", false, &t)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		return http_error(r, 410, msg_link_dead);
-	default:
-		return -1;
-	}
+	if ((found = account_link_find(r, l, false, &t)) != 1)
+		return found;
+	if (l->pending != NULL && l->pending(&t))
+		return l->pending_post(r, l, &t);
 	ctx = http_ctx(r);
-	if (!account_password_check(r, &t, ctx, &pw))
-		return account_password_form(r, 422, ctx, &t, false);
+	if (!password_check(r, &t, ctx, &pw))
+		return password_form(r, 422, ctx, &t, l->reset);
 	if (password_hash(pw, hash, sizeof(hash)) != 0)
 		return -1;
 
 	if (db_begin(db) != DB_OK)
 		return -1;
-	switch (account_token_find(r, raw, "activation", true, &t)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		/* Used by a concurrent submission meanwhile. */
+	/* Again under the row lock: a concurrent submission may have used
+	 * the link meanwhile. */
+	if ((found = account_link_find(r, l, true, &t)) != 1) {
+		if (found < 0)
+			goto fail;
+		return 0;
+	}
+	if (l->pending != NULL && l->pending(&t)) {
+		/* A step added since the page was shown: ask it first. */
 		db_rollback(db);
-		return http_error(r, 410, msg_link_dead);
-	default:
-		goto fail;
+		return http_redirect(r, r->path);
 	}
 	if (db_exec(db, AQ(ACC_USER_SET_PASSWORD), DB_PARAMS(DBP_STR(hash),
 	    DBP_INT(r->now), DBP_INT(t.user_id), DBP_INT(t.user_id)), NULL) != DB_OK ||
 	    db_exec(db, AQ(ACC_TOKEN_USE), DB_PARAMS(DBP_INT(r->now),
 	    DBP_INT(t.id)), &n) != DB_OK || n != 1 ||
 	    db_exec(db, AQ(ACC_TOKEN_VOID_USER), DB_PARAMS(DBP_INT(r->now),
-	    DBP_INT(t.user_id), DBP_STR("activation")), NULL) != DB_OK ||
-	    audit(r, "user.activate", "user", t.login, 0, AUDIT_OK,
-	    "mot de passe choisi") != DB_OK ||
+	    DBP_INT(t.user_id), DBP_STR(l->kind)), NULL) != DB_OK ||
+	    (l->changed != NULL && l->changed(r, &t) != DB_OK) ||
+	    audit(r, l->audit_action, "user", t.login, 0, AUDIT_OK,
+	    l->audit_detail) != DB_OK ||
 	    db_commit(db) != DB_OK)
 		goto fail;
-	return http_redirect(r, "/connexion?active=1");
+	return http_redirect(r, l->done);
 fail:
 	db_rollback(db);
 	return -1;
+}
+
+/* ---- /activation/{token} ---- */
+
+static const struct account_link activation_link = {
+	.kind = "activation",
+	.reset = false,
+	.dead = "Ce lien a expiré ou a déjà servi : demandez-en un nouveau au "
+	    "centre de services.",
+	.audit_action = "user.activate",
+	.audit_detail = "mot de passe choisi",
+	.done = "/connexion?active=1",
+};
+
+int
+activation_get(struct req *r)
+{
+	return account_link_get(r, &activation_link);
+}
+
+int
+activation_post(struct req *r)
+{
+	return account_link_post(r, &activation_link);
 }

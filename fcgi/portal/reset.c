@@ -25,8 +25,6 @@
 #define RESET_PER_ACCOUNT	3	/* mails per account per hour */
 #define ANSWER_ATTEMPTS		5	/* wrong secret answers voiding a link */
 
-static const char msg_link_dead[] = "Ce lien a expiré ou a déjà servi : "
-    "faites une nouvelle demande depuis « Mot de passe oublié ».";
 static const char msg_answers_exhausted[] = "Trop de réponses erronées : "
     "ce lien n'est plus valable. Faites une nouvelle demande depuis "
     "« Mot de passe oublié », ou contactez le centre de services.";
@@ -162,28 +160,17 @@ question_form(struct req *r, int status, const struct account_token *t,
 	return http_render(r, status, "portal/account_question", ctx);
 }
 
+/* The secret question comes first when the user has set one. */
 static bool
 question_pending(const struct account_token *t)
 {
 	return t->question != NULL && t->answer_hash != NULL && t->step == 0;
 }
 
-int
-reset_link_get(struct req *r)
+static int
+question_get(struct req *r, const struct account_token *t)
 {
-	struct account_token t;
-
-	switch (account_token_find(r, http_path_param(r, "token"), "reset", false, &t)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		return http_error(r, 410, msg_link_dead);
-	default:
-		return -1;
-	}
-	if (question_pending(&t))
-		return question_form(r, 200, &t, NULL);
-	return account_password_form(r, 200, NULL, &t, true);
+	return question_form(r, 200, t, NULL);
 }
 
 /* The answer as settings.c hashes it (secret_answer_normalise), from the
@@ -211,7 +198,7 @@ answer_matches(struct req *r, const char *hash, const char *answer)
 }
 
 static int
-answer_post(struct req *r, const char *raw, struct account_token *t)
+answer_post(struct req *r, const struct account_link *l, struct account_token *t)
 {
 	const char *answer = http_form(r, "reponse");
 	struct db *db = r->app->db;
@@ -225,12 +212,11 @@ answer_post(struct req *r, const char *raw, struct account_token *t)
 
 	if (db_begin(db) != DB_OK)
 		return -1;
-	switch (account_token_find(r, raw, "reset", true, t)) {
-	case DB_OK:
+	switch (account_link_find(r, l, true, t)) {
+	case 1:
 		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 410, msg_link_dead);
+	case 0:
+		return 0;
 	default:
 		goto fail;
 	}
@@ -275,63 +261,41 @@ mail_changed(struct req *r, const struct account_token *t)
 	    "Votre mot de passe Parvis a été changé", body);
 }
 
+/* With the new password: every session of the user ends, and they are
+ * told by mail. */
+static enum db_rc
+reset_changed(struct req *r, const struct account_token *t)
+{
+	enum db_rc rc;
+
+	if ((rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_DELETE_USER), DB_PARAMS(
+	    DBP_INT(t->user_id)), NULL)) != DB_OK)
+		return rc;
+	return mail_changed(r, t);
+}
+
+static const struct account_link reset_link = {
+	.kind = "reset",
+	.reset = true,
+	.dead = "Ce lien a expiré ou a déjà servi : faites une nouvelle demande "
+	    "depuis « Mot de passe oublié ».",
+	.audit_action = "password.reset",
+	.audit_detail = "sessions fermées",
+	.done = "/connexion?reinitialise=1",
+	.pending = question_pending,
+	.pending_get = question_get,
+	.pending_post = answer_post,
+	.changed = reset_changed,
+};
+
+int
+reset_link_get(struct req *r)
+{
+	return account_link_get(r, &reset_link);
+}
+
 int
 reset_link_post(struct req *r)
 {
-	const char *raw = http_path_param(r, "token"), *pw;
-	struct db *db = r->app->db;
-	struct account_token t;
-	unsigned long long n = 0;
-	struct tdict *ctx;
-	char hash[256];
-
-	switch (account_token_find(r, raw, "reset", false, &t)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		return http_error(r, 410, msg_link_dead);
-	default:
-		return -1;
-	}
-	if (question_pending(&t))
-		return answer_post(r, raw, &t);
-	ctx = http_ctx(r);
-	if (!account_password_check(r, &t, ctx, &pw))
-		return account_password_form(r, 422, ctx, &t, true);
-	if (password_hash(pw, hash, sizeof(hash)) != 0)
-		return -1;
-
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (account_token_find(r, raw, "reset", true, &t)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 410, msg_link_dead);
-	default:
-		goto fail;
-	}
-	if (question_pending(&t)) {
-		/* A question set since the page was shown: ask it first. */
-		db_rollback(db);
-		return http_redirect(r, r->path);
-	}
-	if (db_exec(db, AQ(ACC_USER_SET_PASSWORD), DB_PARAMS(DBP_STR(hash),
-	    DBP_INT(r->now), DBP_INT(t.user_id), DBP_INT(t.user_id)), NULL) != DB_OK ||
-	    db_exec(db, AQ(ACC_TOKEN_USE), DB_PARAMS(DBP_INT(r->now),
-	    DBP_INT(t.id)), &n) != DB_OK || n != 1 ||
-	    db_exec(db, AQ(ACC_TOKEN_VOID_USER), DB_PARAMS(DBP_INT(r->now),
-	    DBP_INT(t.user_id), DBP_STR("reset")), NULL) != DB_OK ||
-	    db_exec(db, DB_LIB(LSQL_SESSION_DELETE_USER), DB_PARAMS(
-	    DBP_INT(t.user_id)), NULL) != DB_OK ||
-	    mail_changed(r, &t) != DB_OK ||
-	    audit(r, "password.reset", "user", t.login, 0, AUDIT_OK,
-	    "sessions fermées") != DB_OK ||
-	    db_commit(db) != DB_OK)
-		goto fail;
-	return http_redirect(r, "/connexion?reinitialise=1");
-fail:
-	db_rollback(db);
-	return -1;
+	return account_link_post(r, &reset_link);
 }

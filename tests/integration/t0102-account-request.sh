@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Account requests (/compte/demande): the form, invalid input changes
-# nothing, a valid request is stored pending and acknowledged by mail, a
-# duplicate address does not tell whether an account exists, a referent
-# asks for a colleague, CSRF and per-address throttling.
+# nothing, a valid request is stored pending and acknowledged by mail (with
+# its tracking link), a duplicate address does not tell whether an account
+# exists, a referent asks for a colleague, CSRF and per-address throttling.
 . "$(dirname "$0")/lib.sh"
 
 D=test.parvis.localhost
@@ -139,6 +139,7 @@ grep -q '^Votre demande de compte Parvis$' <<<"$text" || fail "acknowledgement s
 grep -q '4 à 7 jours' <<<"$text" || fail "the mail does not give the delay"
 grep -q 'votre identifiant' <<<"$text" || fail "the mail does not announce the identifier"
 grep -q 'Parvis, services numériques en santé' <<<"$text" || fail "unsigned mail"
+grep -qE "$PARVIS_URL/compte/demande/suivi/[A-Za-z0-9_-]{43}" <<<"$text" || fail "no tracking link in: $text"
 
 http GET /compte/demande/envoyee
 assert_status 200
@@ -199,6 +200,7 @@ mail_has "hugo.t0102@$D" 'Test T0102ref, référent de votre structure' ||
 	fail "the colleague is not told who asked"
 wait_for_mail_to "t0102ref@$D" $((before_ref + 1))
 mail_has "t0102ref@$D" 'pour Hugo Lefèvre est bien enregistrée' || fail "the referent gets no copy"
+mail_has "t0102ref@$D" "$PARVIS_URL/compte/demande/suivi/" || fail "no tracking link in the referent's copy"
 http GET '/compte/demande/envoyee?collegue=1'
 assert_status 200
 assert_body_contains 'votre collègue'

@@ -175,3 +175,8 @@ assert_status 410
 http GET "/activation/$(printf 'A%.0s' {1..43})%3Cscript%3E"
 assert_status 410
 assert_body_not_contains '<script>'
+
+note "activation tokens are masked in nginx's access log"
+grep -qF '/activation/[jeton]' "$PARVIS_STATE/log/nginx-access.log" ||
+	fail "the access log does not show the masked activation route"
+! grep -qF -- "${LINK##*/}" "$PARVIS_STATE/log/nginx-access.log" || fail "an activation token is in the access log"

@@ -278,3 +278,8 @@ assert_status 303
 assert_header Location '^/connexion\?reinitialise=1$'
 [[ $(audits password.reset t0105b ok) == 1 ]] || fail "no audit row for the reset"
 login t0105b 'Roche-Tilleul-Orage-58'
+
+note "the reset link's token is masked in nginx's access log"
+grep -qF '/mot-de-passe/reinitialiser/[jeton]' "$PARVIS_STATE/log/nginx-access.log" ||
+	fail "the access log does not show the masked reset route"
+! grep -qF -- "${link1##*/}" "$PARVIS_STATE/log/nginx-access.log" || fail "the reset token is in the access log"

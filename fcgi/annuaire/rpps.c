@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textfold.h"
+
 /* Room for the longest line, and several ordinary ones after it. */
 #define RPPS_BUF_SIZE	(4 * RPPS_LINE_MAX)
 /* Longest folded column name kept for matching. */
@@ -449,8 +451,9 @@ split_checked(struct rpps_reader *r, char *line, size_t len, size_t *nout,
     size_t *at)
 {
 	unsigned char *p = (unsigned char *)line;
-	size_t i = 0, n = 1, need, k;
-	unsigned char c, lo, hi;
+	size_t i = 0, n = 1, k;
+	unsigned char c;
+	uint32_t cp;
 #ifdef WORD_SPLIT
 	uint64_t w, bars;
 #endif
@@ -491,34 +494,9 @@ split_checked(struct rpps_reader *r, char *line, size_t len, size_t *nout,
 			i++;
 			continue;
 		}
-		lo = 0x80;
-		hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c == 0xE0) {
-			need = 2;
-			lo = 0xA0;
-		} else if (c == 0xED) {
-			need = 2;
-			hi = 0x9F;
-		} else if (c >= 0xE1 && c <= 0xEF)
-			need = 2;
-		else if (c == 0xF0) {
-			need = 3;
-			lo = 0x90;
-		} else if (c == 0xF4) {
-			need = 3;
-			hi = 0x8F;
-		} else if (c >= 0xF1 && c <= 0xF3)
-			need = 3;
-		else
+		if ((k = utf8_next(p + i, len - i, &cp)) == 0)
 			goto bad;
-		if (len - i - 1 < need || p[i + 1] < lo || p[i + 1] > hi)
-			goto bad;
-		for (k = 2; k <= need; k++)
-			if (p[i + k] < 0x80 || p[i + k] > 0xBF)
-				goto bad;
-		i += need + 1;
+		i += k;
 	}
 	*nout = n;
 	return true;

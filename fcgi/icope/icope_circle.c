@@ -59,9 +59,6 @@ enum {
 
 #define MAX_ADD		50
 #define DIR_SHOWN	20
-/* Rows read for a search in a place: a professional with several sites
- * there comes once per site, the first row of each is kept. */
-#define DIR_ROWS	"80"
 
 /* An active account holds this IDNPS (p names the directory row). */
 #define HAS_ACCOUNT(col)						\
@@ -75,22 +72,9 @@ enum {
 	" OR EXISTS (SELECT 1 FROM care_circle c"			\
 	"  JOIN app_user u ON u.id = c.user_id"				\
 	"  WHERE c.patient_id = ? AND u.idnps = " col "))"
-/* The columns of a directory hit: idnps, first name, last name,
- * profession, town, has an account, in the circle (2 parameters). */
-#define DIR_COLS(town)							\
-	"SELECT p.idnps, p.first_name, p.last_name,"			\
-	" COALESCE(pr.label, p.profession_code), " town ","		\
-	" " HAS_ACCOUNT("p.idnps") ", " IN_CIRCLE("p.idnps")
-#define FIRST_TOWN							\
-	"(SELECT s.commune_label FROM practice_site s"			\
-	"  WHERE s.idnps = p.idnps AND s.status = 'present'"		\
-	"  ORDER BY s.id LIMIT 1)"
-/* A name on the folded keys of t: 5 parameters (full%, w1%, w2%, w2%,
- * w1%): the start of the last name, or first + last in either order. */
-#define NAME_MATCH(t)							\
-	"(" t ".last_key LIKE ? OR (" t ".last_key LIKE ? AND "		\
-	t ".first_key LIKE ?) OR (" t ".last_key LIKE ? AND "		\
-	t ".first_key LIKE ?))"
+/* A directory hit's own columns: has an account, in the circle (2
+ * parameters). */
+#define DIR_OWN_COLS	HAS_ACCOUNT("p.idnps") ", " IN_CIRCLE("p.idnps")
 
 static const char *const circle_sql[CIRCLE__MAX] = {
 	[CIRCLE_LIST] =
@@ -151,9 +135,7 @@ static const char *const circle_sql[CIRCLE__MAX] = {
 	[CIRCLE_FAVORITES] =
 	    "SELECT f.idnps, p.first_name, p.last_name,"
 	    " COALESCE(pr.label, p.profession_code),"
-	    " (SELECT s.commune_label FROM practice_site s"
-	    "  WHERE s.idnps = p.idnps AND s.status = 'present'"
-	    "  ORDER BY s.id LIMIT 1), " HAS_ACCOUNT("f.idnps") ","
+	    " " DIR_SQL_FIRST_TOWN ", " HAS_ACCOUNT("f.idnps") ","
 	    " " IN_CIRCLE("f.idnps") ", p.idnps IS NOT NULL"
 	    " FROM user_favorite_partner f"
 	    " LEFT JOIN professional p ON p.idnps = CONVERT(f.idnps USING ascii)"
@@ -161,35 +143,11 @@ static const char *const circle_sql[CIRCLE__MAX] = {
 	    " WHERE f.user_id = ? ORDER BY f.position, f.created_at",
 	/* Directory searches, one per shape so that each reads its index:
 	 * professional_name, professional_profession, site_place. */
-	[CIRCLE_DIR_NAME] =
-	    DIR_COLS(FIRST_TOWN)
-	    " FROM professional p"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE " NAME_MATCH("p") " AND p.file_status = 'present'"
-	    " ORDER BY p.last_key, p.first_key, p.id LIMIT 21",
-	[CIRCLE_DIR_NAME_PROF] =
-	    DIR_COLS(FIRST_TOWN)
-	    " FROM professional p"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE p.profession_code = ? AND " NAME_MATCH("p")
-	    " AND p.file_status = 'present'"
-	    " ORDER BY p.last_key, p.first_key, p.id LIMIT 21",
-	[CIRCLE_DIR_PLACE] =
-	    DIR_COLS("s.commune_label")
-	    " FROM practice_site s JOIN professional p ON p.idnps = s.idnps"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE s.postal_code = ? AND s.status = 'present'"
-	    " AND " NAME_MATCH("s")
-	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT " DIR_ROWS,
-	[CIRCLE_DIR_PLACE_PROF] =
-	    DIR_COLS("s.commune_label")
-	    " FROM practice_site s JOIN professional p ON p.idnps = s.idnps"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE s.postal_code = ? AND s.status = 'present'"
-	    " AND s.profession_code = ? AND " NAME_MATCH("s")
-	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT " DIR_ROWS,
-	[CIRCLE_PROFESSIONS] =
-	    "SELECT code, label FROM rpps_profession ORDER BY label LIMIT 500",
+	[CIRCLE_DIR_NAME] = DIR_SQL_BY_NAME(DIR_OWN_COLS),
+	[CIRCLE_DIR_NAME_PROF] = DIR_SQL_BY_NAME_PROF(DIR_OWN_COLS),
+	[CIRCLE_DIR_PLACE] = DIR_SQL_BY_PLACE(DIR_OWN_COLS),
+	[CIRCLE_DIR_PLACE_PROF] = DIR_SQL_BY_PLACE_PROF(DIR_OWN_COLS),
+	[CIRCLE_PROFESSIONS] = DIR_SQL_PROFESSIONS,
 	[CIRCLE_DIR_GET] =
 	    "SELECT p.last_name, p.first_name FROM professional p WHERE p.idnps = ?",
 	[CIRCLE_ACCOUNTS] =
@@ -230,110 +188,73 @@ idnps_label(struct req *r, const char *idnps)
 static int
 directory_search(struct req *r, struct tdict *ctx, const struct icope_patient *p)
 {
-	const char *nom = http_trim(r, http_query(r, "nom"));
-	const char *prof = http_trim(r, http_query(r, "profession"));
-	const char *pc = http_trim(r, http_query(r, "code_postal"));
+	static const struct dir_search_stmts stmts = {
+		Q(CIRCLE_DIR_NAME), Q(CIRCLE_DIR_NAME_PROF),
+		Q(CIRCLE_DIR_PLACE), Q(CIRCLE_DIR_PLACE_PROF)
+	};
+	struct dir_criteria c = { http_trim(r, http_query(r, "nom")),
+	    http_trim(r, http_query(r, "profession")),
+	    http_trim(r, http_query(r, "code_postal")), { NULL, NULL, NULL } };
 	struct db_result res;
-	struct name_patterns nl;
 	struct tlist *l;
-	const char *seen[DIR_SHOWN];
-	size_t i, j, n = 0;
-	bool more = false, bad = false;
-	enum db_rc rc;
+	size_t i;
+	bool more;
+	unsigned bad;
 
-	tdict_str(ctx, "nom", nom);
-	tdict_str(ctx, "code_postal", pc);
-	if (*nom == '\0' && *prof == '\0' && *pc == '\0')
+	tdict_str(ctx, "nom", c.name);
+	tdict_str(ctx, "code_postal", c.postal_code);
+	if (*c.name == '\0' && *c.profession == '\0' && *c.postal_code == '\0')
 		return 0;
-	if (*nom == '\0' || valid_text(nom, 2, 100) != NULL ||
-	    name_patterns(&r->arena, nom, &nl) != 0) {
-		tdict_str(ctx, "nom_error", "Saisissez au moins 2 lettres du nom.");
-		bad = true;
-	}
-	if (*prof != '\0' && !dir_profession_code_ok(prof)) {
-		tdict_str(ctx, "profession_error", "Choisissez une profession "
-		    "dans la liste.");
-		bad = true;
-	}
-	if (*pc != '\0' && valid_postal_code(pc, 5, 5) != NULL) {
-		tdict_str(ctx, "code_postal_error", "Saisissez un code postal "
-		    "à 5 chiffres.");
-		bad = true;
-	}
-	if (bad) {
+	if ((bad = dir_criteria_check(&r->arena, &c)) != 0) {
+		if (bad & DIR_BAD_NAME)
+			tdict_str(ctx, "nom_error", "Saisissez au moins 2 "
+			    "lettres du nom.");
+		if (bad & DIR_BAD_PROFESSION)
+			tdict_str(ctx, "profession_error", "Choisissez une "
+			    "profession dans la liste.");
+		if (bad & DIR_BAD_POSTAL_CODE)
+			tdict_str(ctx, "code_postal_error", "Saisissez un code "
+			    "postal à 5 chiffres.");
 		tdict_bool(ctx, "dir_errors", true);
 		return 0;
 	}
-#define NAME_PARAMS	DBP_STR(nl.full), DBP_STR(nl.w1), DBP_STR(nl.w2), \
-			DBP_STR(nl.w2), DBP_STR(nl.w1)
-	if (*pc != '\0' && *prof != '\0')
-		rc = db_query(r->app->db, &r->arena, Q(CIRCLE_DIR_PLACE_PROF),
-		    DB_PARAMS(DBP_INT(p->id), DBP_INT(p->id), DBP_STR(pc),
-		    DBP_STR(prof), NAME_PARAMS), &res);
-	else if (*pc != '\0')
-		rc = db_query(r->app->db, &r->arena, Q(CIRCLE_DIR_PLACE),
-		    DB_PARAMS(DBP_INT(p->id), DBP_INT(p->id), DBP_STR(pc),
-		    NAME_PARAMS), &res);
-	else if (*prof != '\0')
-		rc = db_query(r->app->db, &r->arena, Q(CIRCLE_DIR_NAME_PROF),
-		    DB_PARAMS(DBP_INT(p->id), DBP_INT(p->id), DBP_STR(prof),
-		    NAME_PARAMS), &res);
-	else
-		rc = db_query(r->app->db, &r->arena, Q(CIRCLE_DIR_NAME),
-		    DB_PARAMS(DBP_INT(p->id), DBP_INT(p->id), NAME_PARAMS), &res);
-#undef NAME_PARAMS
-	if (rc != DB_OK)
+	if (dir_search(r->app->db, &r->arena, &stmts, DB_PARAMS(DBP_INT(p->id),
+	    DBP_INT(p->id)), &c, DIR_SHOWN, &res, &more) != DB_OK)
 		return -1;
 	l = tdict_list(ctx, "dir_found");
 	for (i = 0; i < res.nrows; i++) {
-		const char *id = db_cell(&res, i, 0);
-		struct tdict *d;
+		struct tdict *d = tlist_add(l);
 
-		for (j = 0; j < n && strcmp(seen[j], id) != 0; j++)
-			continue;
-		if (j < n)
-			continue;
-		if (n == DIR_SHOWN) {
-			more = true;
-			break;
-		}
-		seen[n++] = id;
-		d = tlist_add(l);
-		tdict_str(d, "idnps", id);
-		tdict_strf(d, "name", "%s %s", db_cell(&res, i, 1), db_cell(&res, i, 2));
-		tdict_str(d, "profession", db_cell(&res, i, 3));
-		tdict_str(d, "town", db_cell(&res, i, 4));
+		dir_hit_tdict(d, &res, i);
 		tdict_bool(d, "account", db_cell_int(&res, i, 5) != 0);
 		tdict_bool(d, "in_circle", db_cell_int(&res, i, 6) != 0);
 	}
 	tdict_bool(ctx, "dir_searched", true);
-	tdict_bool(ctx, "dir_has_found", n > 0);
+	tdict_bool(ctx, "dir_has_found", res.nrows > 0);
 	tdict_bool(ctx, "dir_more", more);
 	return 0;
+}
+
+/* Commits the change and answers with the circle panel, ?flag=1 telling
+ * what was done.  Returns the answer, or -1 after a failure (rolled
+ * back). */
+static int
+circle_done(struct req *r, const struct icope_patient *p, const char *flag)
+{
+	if (db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		return -1;
+	}
+	return http_redirect(r, arena_printf(&r->arena, "%s?%s=1",
+	    icope_panel_path(r, p->id, PANEL_CIRCLE), flag));
 }
 
 /* The profession choices of the search form, prof selected. */
 static int
 professions_ctx(struct req *r, struct tdict *ctx)
 {
-	const char *prof = http_query(r, "profession");
-	struct db_result res;
-	struct tlist *l;
-	size_t i;
-
-	if (db_query(r->app->db, &r->arena, Q(CIRCLE_PROFESSIONS), DB_NOPARAMS,
-	    &res) != DB_OK)
-		return -1;
-	l = tdict_list(ctx, "professions");
-	for (i = 0; i < res.nrows; i++) {
-		struct tdict *d = tlist_add(l);
-
-		tdict_str(d, "code", db_cell(&res, i, 0));
-		tdict_str(d, "label", db_cell(&res, i, 1));
-		tdict_bool(d, "selected", prof != NULL &&
-		    strcmp(prof, db_cell(&res, i, 0)) == 0);
-	}
-	return 0;
+	return dir_professions(r->app->db, &r->arena, Q(CIRCLE_PROFESSIONS),
+	    http_query(r, "profession"), tdict_list(ctx, "professions"));
 }
 
 static int
@@ -657,10 +578,7 @@ circle_add(struct req *r)
 			goto fail;
 		}
 	}
-	if (db_commit(db) != DB_OK)
-		goto fail;
-	return http_redirect(r, arena_printf(&r->arena, "%s?ajout=1",
-	    icope_panel_path(r, p.id, PANEL_CIRCLE)));
+	return circle_done(r, &p, "ajout");
 fail:
 	db_rollback(db);
 	return -1;
@@ -699,10 +617,7 @@ circle_add_managers(struct req *r)
 		return circle_page(r, &p, 422, "Les gestionnaires d'alerte du "
 		    "territoire font déjà partie de l'entourage.");
 	}
-	if (db_commit(db) != DB_OK)
-		goto fail;
-	return http_redirect(r, arena_printf(&r->arena, "%s?ajout=1",
-	    icope_panel_path(r, p.id, PANEL_CIRCLE)));
+	return circle_done(r, &p, "ajout");
 fail:
 	db_rollback(db);
 	return -1;
@@ -729,10 +644,9 @@ contact_remove(struct req *r, struct icope_patient *p, const char *idnps)
 	}
 	if (audit(r, "circle.contact.remove", "patient", arena_printf(&r->arena,
 	    "%lld", p->id), p->id, AUDIT_OK, arena_printf(&r->arena,
-	    "IDNPS %s", idnps)) != DB_OK || db_commit(db) != DB_OK)
+	    "IDNPS %s", idnps)) != DB_OK)
 		goto fail;
-	return http_redirect(r, arena_printf(&r->arena, "%s?retrait=1",
-	    icope_panel_path(r, p->id, PANEL_CIRCLE)));
+	return circle_done(r, p, "retrait");
 fail:
 	db_rollback(db);
 	return -1;
@@ -776,13 +690,15 @@ circle_remove(struct req *r)
 	}
 	if (audit(r, "circle.remove", "patient", arena_printf(&r->arena, "%lld",
 	    p.id), p.id, AUDIT_OK, arena_printf(&r->arena, "utilisateur %lld",
-	    uid)) != DB_OK || db_commit(db) != DB_OK)
+	    uid)) != DB_OK)
 		goto fail;
 	/* Leaving the circle may close the file to the user. */
-	if (uid == r->session->user_id && !p.manager)
+	if (uid == r->session->user_id && !p.manager) {
+		if (db_commit(db) != DB_OK)
+			goto fail;
 		return http_redirect(r, "/icope/usagers");
-	return http_redirect(r, arena_printf(&r->arena, "%s?retrait=1",
-	    icope_panel_path(r, p.id, PANEL_CIRCLE)));
+	}
+	return circle_done(r, &p, "retrait");
 fail:
 	db_rollback(db);
 	return -1;
@@ -827,10 +743,9 @@ circle_grant(struct req *r)
 		return circle_page(r, &p, 409, "Ce professionnel n'a pas encore de "
 		    "compte Parvis : l'accès au dossier ne peut pas lui être donné.");
 	}
-	if (idnps_add(r, &p, idnps) != DB_OK || db_commit(db) != DB_OK)
+	if (idnps_add(r, &p, idnps) != DB_OK)
 		goto fail;
-	return http_redirect(r, arena_printf(&r->arena, "%s?acces=1",
-	    icope_panel_path(r, p.id, PANEL_CIRCLE)));
+	return circle_done(r, &p, "acces");
 fail:
 	db_rollback(db);
 	return -1;

@@ -369,6 +369,18 @@ nz(const char *s)
 	return s != NULL && *s != '\0' ? s : NULL;
 }
 
+/* The 16 columns the form sets, in the order of PAT_INSERT and
+ * PAT_UPDATE (optional ones NULL when empty). */
+#define PATIENT_PARAMS(in)						\
+	DBP_STR((in).birth_name), DBP_STR(nz((in).used_name)),		\
+	DBP_STR((in).first_names), DBP_STR((in).sex),			\
+	DBP_STR((in).birth_date), DBP_STR((in).birth_place),		\
+	DBP_STR((in).ins), DBP_INT((in).birth_rank),			\
+	DBP_STR(nz((in).address)), DBP_STR((in).postal_code),		\
+	DBP_STR(nz((in).city)), DBP_ID((in).territory_id),		\
+	DBP_STR(nz((in).gp)), DBP_STR((in).phone),			\
+	DBP_STR(nz((in).contact_name)), DBP_STR((in).contact_phone)
+
 static char *
 phone_store(struct req *r, const char *s)
 {
@@ -585,13 +597,7 @@ patient_create(struct req *r)
 
 	if (db_begin(db) != DB_OK)
 		return -1;
-	switch (db_exec(db, Q(PAT_INSERT), DB_PARAMS(
-	    DBP_STR(in.birth_name), DBP_STR(nz(in.used_name)),
-	    DBP_STR(in.first_names), DBP_STR(in.sex), DBP_STR(in.birth_date),
-	    DBP_STR(in.birth_place), DBP_STR(in.ins), DBP_INT(in.birth_rank),
-	    DBP_STR(nz(in.address)), DBP_STR(in.postal_code), DBP_STR(nz(in.city)),
-	    DBP_ID(in.territory_id), DBP_STR(nz(in.gp)), DBP_STR(in.phone),
-	    DBP_STR(nz(in.contact_name)), DBP_STR(in.contact_phone),
+	switch (db_exec(db, Q(PAT_INSERT), DB_PARAMS(PATIENT_PARAMS(in),
 	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(r->now),
 	    DBP_INT(r->session->user_id)), NULL)) {
 	case DB_OK:
@@ -642,6 +648,32 @@ sex_label(const char *s)
 	    "Indéterminé";
 }
 
+/* Opens the file for its administrative panel (an audited read) and
+ * loads its row into res.  Returns the page's context, or NULL with
+ * *answer set to the handler's answer (0 when answered, -1 after a
+ * failure). */
+static struct tdict *
+admin_open(struct req *r, struct icope_patient *p, struct db_result *res,
+    int *answer)
+{
+	struct tdict *ctx;
+	int rc;
+
+	*answer = -1;
+	rc = icope_patient_open(r, p, "patient.read", "administratif");
+	if (rc != 0) {
+		*answer = rc == 1 ? 0 : -1;
+		return NULL;
+	}
+	if (db_query_row(r->app->db, &r->arena, Q(PAT_ADMIN), DB_PARAMS(
+	    DBP_INT(p->id)), res) != DB_OK)
+		return NULL;
+	ctx = http_ctx(r);
+	if (icope_file_ctx(r, ctx, p, PANEL_ADMIN) != 0)
+		return NULL;
+	return ctx;
+}
+
 static int
 admin_panel(struct req *r)
 {
@@ -650,14 +682,8 @@ admin_panel(struct req *r)
 	struct tdict *ctx, *a;
 	int rc;
 
-	if ((rc = icope_patient_open(r, &p, "patient.read", "administratif")) != 0)
-		return rc == 1 ? 0 : -1;
-	if (db_query_row(r->app->db, &r->arena, Q(PAT_ADMIN), DB_PARAMS(
-	    DBP_INT(p.id)), &res) != DB_OK)
-		return -1;
-	ctx = http_ctx(r);
-	if (icope_file_ctx(r, ctx, &p, PANEL_ADMIN) != 0)
-		return -1;
+	if ((ctx = admin_open(r, &p, &res, &rc)) == NULL)
+		return rc;
 	tdict_str(ctx, "title", "Administratif");
 	a = tdict_dict(ctx, "a");
 	tdict_str(a, "birth_name", db_cell(&res, 0, 0));
@@ -697,14 +723,8 @@ admin_edit(struct req *r)
 	    "telephone", "contact_nom", "contact_telephone" };
 	size_t i;
 
-	if ((rc = icope_patient_open(r, &p, "patient.read", "administratif")) != 0)
-		return rc == 1 ? 0 : -1;
-	if (db_query_row(r->app->db, &r->arena, Q(PAT_ADMIN), DB_PARAMS(
-	    DBP_INT(p.id)), &res) != DB_OK)
-		return -1;
-	ctx = http_ctx(r);
-	if (icope_file_ctx(r, ctx, &p, PANEL_ADMIN) != 0)
-		return -1;
+	if ((ctx = admin_open(r, &p, &res, &rc)) == NULL)
+		return rc;
 	v = tdict_dict(ctx, "v");
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		tdict_str(v, keys[i], db_cell(&res, 0, i));
@@ -748,13 +768,7 @@ admin_save(struct req *r)
 	}
 	if (db_begin(db) != DB_OK)
 		return -1;
-	switch (db_exec(db, Q(PAT_UPDATE), DB_PARAMS(
-	    DBP_STR(in.birth_name), DBP_STR(nz(in.used_name)),
-	    DBP_STR(in.first_names), DBP_STR(in.sex), DBP_STR(in.birth_date),
-	    DBP_STR(in.birth_place), DBP_STR(in.ins), DBP_INT(in.birth_rank),
-	    DBP_STR(nz(in.address)), DBP_STR(in.postal_code), DBP_STR(nz(in.city)),
-	    DBP_ID(in.territory_id), DBP_STR(nz(in.gp)), DBP_STR(in.phone),
-	    DBP_STR(nz(in.contact_name)), DBP_STR(in.contact_phone),
+	switch (db_exec(db, Q(PAT_UPDATE), DB_PARAMS(PATIENT_PARAMS(in),
 	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(p.id)), NULL)) {
 	case DB_OK:
 		break;

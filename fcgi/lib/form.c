@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "textfold.h"
+
 /* RFC 2046, section 5.1.1. */
 #define BOUNDARY_MAX		70
 /* Bounds on one multipart part's header block. */
@@ -24,49 +26,19 @@ bool
 utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, need, k;
-	unsigned char c, lo, hi;
+	size_t i = 0, len;
+	uint32_t cp;
 
 	while (i < n) {
-		c = p[i];
-		if (c == 0x00)
+		if (p[i] == 0x00)
 			return false;
-		if (c < 0x80) {
+		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		/* The first continuation byte's range is what excludes
-		 * overlong forms, surrogates and code points past U+10FFFF. */
-		lo = 0x80;
-		hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c == 0xE0) {
-			need = 2;
-			lo = 0xA0;
-		} else if (c == 0xED) {
-			need = 2;
-			hi = 0x9F;
-		} else if (c >= 0xE1 && c <= 0xEF)
-			need = 2;
-		else if (c == 0xF0) {
-			need = 3;
-			lo = 0x90;
-		} else if (c == 0xF4) {
-			need = 3;
-			hi = 0x8F;
-		} else if (c >= 0xF1 && c <= 0xF3)
-			need = 3;
-		else
+		if ((len = utf8_next(p + i, n - i, &cp)) == 0)
 			return false;
-		if (n - i - 1 < need)
-			return false;
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return false;
-		for (k = 2; k <= need; k++)
-			if (p[i + k] < 0x80 || p[i + k] > 0xBF)
-				return false;
-		i += need + 1;
+		i += len;
 	}
 	return true;
 }

@@ -38,47 +38,6 @@ static const char desc_personal[] =
 
 enum cclass { CC_UPPER, CC_LOWER, CC_LETTER, CC_DIGIT, CC_SPECIAL };
 
-/*
- * Decodes one code point of s[0..n) into *cp; returns its length in
- * bytes, or 0 for invalid UTF-8 (truncated, overlong, surrogate, above
- * U+10FFFF).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 /* C0 controls, DEL and C1 controls. */
 static bool
 is_control(uint32_t cp)
@@ -138,7 +97,7 @@ fold(const char *s, size_t max, char *out)
 	if (max > PERSONAL_MAX_CHARS)
 		return -1;
 	while (i < n && read < max) {
-		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
+		if ((len = utf8_next(p + i, n - i, &cp)) == 0)
 			return -1;
 		read++;
 		i += len;
@@ -290,7 +249,7 @@ is_forbidden(const struct pwpolicy *p, uint32_t cp)
 	uint32_t fc;
 
 	while (i < n) {
-		if ((len = utf8_decode(f + i, n - i, &fc)) == 0)
+		if ((len = utf8_next(f + i, n - i, &fc)) == 0)
 			return false;
 		if (fc == cp)
 			return true;
@@ -310,7 +269,7 @@ forbidden_text(const struct pwpolicy *p, char *out, size_t outlen)
 
 	o = strlen(intro);
 	memcpy(out, intro, o);
-	while (i < n && (len = utf8_decode(f + i, n - i, &cp)) != 0) {
+	while (i < n && (len = utf8_next(f + i, n - i, &cp)) != 0) {
 		if (o + 1 + len + 1 > outlen)
 			break;
 		out[o++] = ' ';
@@ -354,7 +313,7 @@ pwpolicy_check(const struct pwpolicy *p, const char *pw,
 			add_msg(out, PW_RULE_MAXLENGTH, text);
 			return out->failed;
 		}
-		if ((len = utf8_decode(s + i, n - i, &cp)) == 0) {
+		if ((len = utf8_next(s + i, n - i, &cp)) == 0) {
 			add_msg(out, PW_RULE_INVALID, msg_utf8);
 			return out->failed;
 		}
@@ -466,7 +425,7 @@ forbidden_parse(const char *v, char *out, size_t outlen)
 
 	out[0] = '\0';
 	while (i < n) {
-		if ((len = utf8_decode(s + i, n - i, &cp)) == 0 ||
+		if ((len = utf8_next(s + i, n - i, &cp)) == 0 ||
 		    is_control(cp))
 			return -1;
 		if (cp != ' ' && cp != 0xa0 && !contains(out, o, v + i, len)) {

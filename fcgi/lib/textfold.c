@@ -40,13 +40,8 @@ static const struct fold_range {
 	{ 0x0179, 0x017e, "z" }, { 0x017f, 0x017f, "s" },
 };
 
-/*
- * Decodes one code point of s[0..n) into *cp; returns its length in
- * bytes, or 0 for invalid UTF-8 (truncated, overlong, surrogate, above
- * U+10FFFF).
- */
-static size_t
-utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t
+utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c;
 	size_t len, i;
@@ -164,7 +159,7 @@ textfold(const char *in, char *out, size_t outlen, unsigned flags)
 	if (outlen == 0)
 		return TEXTFOLD_ERROR;
 	while (i < n) {
-		if ((len = utf8_decode(p + i, n - i, &cp)) == 0)
+		if ((len = utf8_next(p + i, n - i, &cp)) == 0)
 			goto fail;
 		add = (const char *)p + i;	/* kept as it is, by default */
 		addlen = len;

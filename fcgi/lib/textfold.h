@@ -11,6 +11,7 @@
 #define PARVIS_TEXTFOLD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A-Z, and the capitals of Latin-1 and Latin Extended-A, lower-cased
  * (É -> é, Ÿ -> ÿ, İ -> i). */
@@ -29,6 +30,12 @@
 #define TEXTFOLD_COMBINING	0x10u
 /* The micro sign µ (U+00B5) reads as "m", as the password checks want. */
 #define TEXTFOLD_MICRO		0x20u
+
+/* The library's one UTF-8 decoder: decodes the code point at s[0..n) into
+ * *cp and returns its length in bytes (1 to 4; a NUL is one), or 0 when
+ * s[0..n) does not start with a valid one (truncated, overlong, surrogate,
+ * above U+10FFFF). */
+size_t	 utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* What textfold returns for invalid UTF-8 or a result that does not fit. */
 #define TEXTFOLD_ERROR		((size_t)-1)

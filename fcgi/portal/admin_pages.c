@@ -688,40 +688,44 @@ admin_user(struct req *r)
 	return user_page(r, uid, 200, NULL, NULL);
 }
 
-/* Loads the login of user uid into *login; returns DB_OK, DB_NOT_FOUND or
- * an error. */
-static enum db_rc
-user_login(struct req *r, long long uid, const char **login)
+/* The account the path names: its id into *uid, its login into *login.
+ * Returns true, or false with *answer set to the handler's answer (404
+ * page, or -1 after a database failure). */
+static bool
+path_user(struct req *r, long long *uid, const char **login, int *answer)
 {
 	struct db_result u;
-	enum db_rc rc;
 
-	rc = db_query_row(r->app->db, &r->arena, Q(ADM_USER_GET),
-	    DB_PARAMS(DBP_INT(uid)), &u);
-	if (rc == DB_OK)
+	*answer = -1;
+	if ((*uid = path_id(r)) == 0) {
+		*answer = http_error(r, 404, "Cet utilisateur n'existe pas.");
+		return false;
+	}
+	switch (db_query_row(r->app->db, &r->arena, Q(ADM_USER_GET),
+	    DB_PARAMS(DBP_INT(*uid)), &u)) {
+	case DB_OK:
 		*login = db_cell(&u, 0, 1);
-	return rc;
+		return true;
+	case DB_NOT_FOUND:
+		*answer = http_error(r, 404, "Cet utilisateur n'existe pas.");
+		return false;
+	default:
+		return false;
+	}
 }
 
 static int
 admin_role_grant(struct req *r)
 {
-	long long uid = path_id(r), scope_id = 0;
+	long long uid, scope_id = 0;
 	struct grant_form g = { .fe = { .n = 0 } };
 	const char *login = NULL, *spec;
 	char why[ROLE_MSG_MAX];
 	enum role_fault fault;
+	int answer;
 
-	if (uid == 0)
-		return http_error(r, 404, "Cet utilisateur n'existe pas.");
-	switch (user_login(r, uid, &login)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		return http_error(r, 404, "Cet utilisateur n'existe pas.");
-	default:
-		return -1;
-	}
+	if (!path_user(r, &uid, &login, &answer))
+		return answer;
 	g.role = form_trim(r, "role");
 	g.scope = form_trim(r, "portee");
 	g.scope_id = form_trim(r, "portee_id");
@@ -767,20 +771,13 @@ admin_role_grant(struct req *r)
 static int
 admin_role_revoke(struct req *r)
 {
-	long long uid = path_id(r), scope_id = 0;
+	long long uid, scope_id = 0;
 	const char *login = NULL, *role, *scope, *spec;
 	unsigned long long affected = 0;
+	int answer;
 
-	if (uid == 0)
-		return http_error(r, 404, "Cet utilisateur n'existe pas.");
-	switch (user_login(r, uid, &login)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		return http_error(r, 404, "Cet utilisateur n'existe pas.");
-	default:
-		return -1;
-	}
+	if (!path_user(r, &uid, &login, &answer))
+		return answer;
 	role = form_trim(r, "role");
 	scope = form_trim(r, "portee");
 	if (role_find(role) == NULL || scope_find(scope) == NULL ||
@@ -814,6 +811,31 @@ admin_role_revoke(struct req *r)
 }
 
 /* ---- the account's RPPS/ADELI identifier (app_user.idnps) ---- */
+
+/* Begins the transaction and locks account uid (login and IDNPS into u).
+ * Returns true, or false with *answer set to the handler's answer (404
+ * page, or -1 after a database failure) and the transaction ended. */
+static bool
+user_lock(struct req *r, long long uid, struct db_result *u, int *answer)
+{
+	struct db *db = r->app->db;
+
+	*answer = -1;
+	if (db_begin(db) != DB_OK)
+		return false;
+	switch (db_query_row(db, &r->arena, Q(ADM_USER_LOCK),
+	    DB_PARAMS(DBP_INT(uid)), u)) {
+	case DB_OK:
+		return true;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		*answer = http_error(r, 404, "Cet utilisateur n'existe pas.");
+		return false;
+	default:
+		db_rollback(db);
+		return false;
+	}
+}
 
 /* The audit detail of a link: "old → new" and what the directory says. */
 static const char *
@@ -849,6 +871,7 @@ admin_idnps_set(struct req *r)
 	long long uid = path_id(r);
 	const char *login, *old, *detail;
 	char idnps[16];
+	int answer;
 
 	if (uid == 0)
 		return http_error(r, 404, "Cet utilisateur n'existe pas.");
@@ -858,18 +881,8 @@ admin_idnps_set(struct req *r)
 		    "du numéro) valide.";
 		return user_page_full(r, uid, 422, NULL, &rf, NULL);
 	}
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (db_query_row(db, &r->arena, Q(ADM_USER_LOCK),
-	    DB_PARAMS(DBP_INT(uid)), &u)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 404, "Cet utilisateur n'existe pas.");
-	default:
-		return fail_rollback(r);
-	}
+	if (!user_lock(r, uid, &u, &answer))
+		return answer;
 	login = db_cell(&u, 0, 0);
 	old = db_cell(&u, 0, 1);
 	if (old != NULL && strcmp(old, idnps) == 0) {
@@ -917,21 +930,12 @@ admin_idnps_clear(struct req *r)
 	struct db_result u;
 	long long uid = path_id(r);
 	const char *login, *old;
+	int answer;
 
 	if (uid == 0)
 		return http_error(r, 404, "Cet utilisateur n'existe pas.");
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (db_query_row(db, &r->arena, Q(ADM_USER_LOCK),
-	    DB_PARAMS(DBP_INT(uid)), &u)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 404, "Cet utilisateur n'existe pas.");
-	default:
-		return fail_rollback(r);
-	}
+	if (!user_lock(r, uid, &u, &answer))
+		return answer;
 	login = db_cell(&u, 0, 0);
 	old = db_cell(&u, 0, 1);
 	if (old == NULL) {
@@ -1059,21 +1063,31 @@ admin_app_new(struct req *r)
 	return app_form_page(r, 200, &f);
 }
 
-/* Loads application id into f; returns DB_OK, DB_NOT_FOUND or an error. */
-static enum db_rc
-app_load(struct req *r, long long id, struct app_form *f)
+/* Loads the application the path names into f.  Returns true, or false
+ * with *answer set to the handler's answer (404 page, or -1 after a
+ * database failure). */
+static bool
+app_load(struct req *r, struct app_form *f, int *answer)
 {
 	struct db_result a, roles;
-	enum db_rc rc;
+	long long id = path_id(r);
 	size_t i, k;
 
 	memset(f, 0, sizeof(*f));
-	if ((rc = db_query_row(r->app->db, &r->arena, Q(ADM_APP_GET),
-	    DB_PARAMS(DBP_INT(id)), &a)) != DB_OK)
-		return rc;
-	if ((rc = db_query(r->app->db, &r->arena, Q(ADM_APP_ROLES),
-	    DB_PARAMS(DBP_INT(id)), &roles)) != DB_OK)
-		return rc;
+	*answer = -1;
+	switch (id == 0 ? DB_NOT_FOUND : db_query_row(r->app->db, &r->arena,
+	    Q(ADM_APP_GET), DB_PARAMS(DBP_INT(id)), &a)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		*answer = http_error(r, 404, "Cette application n'existe pas.");
+		return false;
+	default:
+		return false;
+	}
+	if (db_query(r->app->db, &r->arena, Q(ADM_APP_ROLES),
+	    DB_PARAMS(DBP_INT(id)), &roles) != DB_OK)
+		return false;
 	f->id = id;
 	f->d.code = db_cell(&a, 0, 1);
 	f->d.name = db_cell(&a, 0, 2);
@@ -1088,25 +1102,18 @@ app_load(struct req *r, long long id, struct app_form *f)
 		for (k = 0; k < ROLE_COUNT; k++)
 			if (strcmp(db_cell(&roles, i, 0), role_rules[k].role) == 0)
 				f->d.roles[k] = true;
-	return DB_OK;
+	return true;
 }
 
 static int
 admin_app_edit(struct req *r)
 {
-	long long id = path_id(r);
 	struct app_form f;
+	int answer;
 
-	if (id == 0)
-		return http_error(r, 404, "Cette application n'existe pas.");
-	switch (app_load(r, id, &f)) {
-	case DB_OK:
-		return app_form_page(r, 200, &f);
-	case DB_NOT_FOUND:
-		return http_error(r, 404, "Cette application n'existe pas.");
-	default:
-		return -1;
-	}
+	if (!app_load(r, &f, &answer))
+		return answer;
+	return app_form_page(r, 200, &f);
 }
 
 /* Reads and checks the posted form into f (f->id and, when editing,
@@ -1241,20 +1248,12 @@ admin_app_create(struct req *r)
 static int
 admin_app_update(struct req *r)
 {
-	long long id = path_id(r);
 	struct app_form f;
+	int answer;
 
-	if (id == 0)
-		return http_error(r, 404, "Cette application n'existe pas.");
 	/* The code is immutable: it comes from the database, not the form. */
-	switch (app_load(r, id, &f)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		return http_error(r, 404, "Cette application n'existe pas.");
-	default:
-		return -1;
-	}
+	if (!app_load(r, &f, &answer))
+		return answer;
 	f.fe.n = 0;
 	return app_save(r, &f);
 }

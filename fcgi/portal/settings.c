@@ -66,26 +66,11 @@ enum {
 };
 #define Q(i)	DB_STMT(PA_SETTINGS, (i))
 
-/* Rows read for a directory search in a place: a professional with
- * several sites there comes once per site, the first row is kept. */
-#define DIR_ROWS	"80"
-/* A directory hit's columns (1 parameter: the user, for "already a
- * partner"); town is the column or subquery giving the commune. */
-#define DIR_COLS(town)							\
-	"SELECT p.idnps, p.first_name, p.last_name,"			\
-	" COALESCE(pr.label, p.profession_code), " town ","		\
-	" EXISTS (SELECT 1 FROM user_favorite_partner f"		\
+/* A directory hit's own column (1 parameter: the user): already a
+ * partner. */
+#define PARTNER_COL							\
+	"EXISTS (SELECT 1 FROM user_favorite_partner f"			\
 	"  WHERE f.user_id = ? AND f.idnps = p.idnps)"
-#define FIRST_TOWN							\
-	"(SELECT s.commune_label FROM practice_site s"			\
-	"  WHERE s.idnps = p.idnps AND s.status = 'present'"		\
-	"  ORDER BY s.id LIMIT 1)"
-/* A name on the folded keys of t: 5 parameters (full%, w1%, w2%, w2%,
- * w1%): the start of the last name, or first + last in either order. */
-#define NAME_MATCH(t)							\
-	"(" t ".last_key LIKE ? OR (" t ".last_key LIKE ? AND "		\
-	t ".first_key LIKE ?) OR (" t ".last_key LIKE ? AND "		\
-	t ".first_key LIKE ?))"
 
 static const char *const settings_sql[SET__MAX] = {
 	[SET_USER_GET] =
@@ -157,33 +142,11 @@ static const char *const settings_sql[SET__MAX] = {
 	 * (professional_name, professional_profession, site_place).  Columns:
 	 * idnps, first name, last name, profession, town, already a partner
 	 * (1 parameter: the user). */
-	[SET_DIR_NAME] =
-	    DIR_COLS(FIRST_TOWN) " FROM professional p"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE " NAME_MATCH("p") " AND p.file_status = 'present'"
-	    " ORDER BY p.last_key, p.first_key, p.id LIMIT 21",
-	[SET_DIR_NAME_PROF] =
-	    DIR_COLS(FIRST_TOWN) " FROM professional p"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE p.profession_code = ? AND " NAME_MATCH("p")
-	    " AND p.file_status = 'present'"
-	    " ORDER BY p.last_key, p.first_key, p.id LIMIT 21",
-	[SET_DIR_PLACE] =
-	    DIR_COLS("s.commune_label")
-	    " FROM practice_site s JOIN professional p ON p.idnps = s.idnps"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE s.postal_code = ? AND s.status = 'present'"
-	    " AND " NAME_MATCH("s")
-	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT " DIR_ROWS,
-	[SET_DIR_PLACE_PROF] =
-	    DIR_COLS("s.commune_label")
-	    " FROM practice_site s JOIN professional p ON p.idnps = s.idnps"
-	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
-	    " WHERE s.postal_code = ? AND s.status = 'present'"
-	    " AND s.profession_code = ? AND " NAME_MATCH("s")
-	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT " DIR_ROWS,
-	[SET_DIR_PROFESSIONS] =
-	    "SELECT code, label FROM rpps_profession ORDER BY label LIMIT 500",
+	[SET_DIR_NAME] = DIR_SQL_BY_NAME(PARTNER_COL),
+	[SET_DIR_NAME_PROF] = DIR_SQL_BY_NAME_PROF(PARTNER_COL),
+	[SET_DIR_PLACE] = DIR_SQL_BY_PLACE(PARTNER_COL),
+	[SET_DIR_PLACE_PROF] = DIR_SQL_BY_PLACE_PROF(PARTNER_COL),
+	[SET_DIR_PROFESSIONS] = DIR_SQL_PROFESSIONS,
 	/* In the directory, and whether already a partner (a duplicate
 	 * insert would fail the transaction). */
 	[SET_DIR_PRESENT] =
@@ -1289,6 +1252,25 @@ search_field(struct req *r, const char *name)
 	return http_trim(r, v);
 }
 
+/* Begins the transaction of a change of the user's partners, serialised
+ * by the user's row (the PARTNERS_MAX limit), and loads into res how many
+ * partners they have and the last position.  Returns 0, or -1 after a
+ * failure (the transaction ended). */
+static int
+partners_lock(struct req *r, struct db_result *res)
+{
+	struct db *db = r->app->db;
+
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (db_query_row(db, &r->arena, Q(SET_USER_LOCK), DB_PARAMS(
+	    DBP_INT(r->session->user_id)), res) != DB_OK ||
+	    db_query_row(db, &r->arena, Q(SET_PARTNERS_COUNT), DB_PARAMS(
+	    DBP_INT(r->session->user_id)), res) != DB_OK)
+		return fail_tx(r);
+	return 0;
+}
+
 /* Returns true when the add form just sent had idnps ticked. */
 static bool
 ticked(const struct req *r, const char *idnps)
@@ -1311,94 +1293,56 @@ static int
 partners_search(struct req *r, struct tdict *ctx, struct form_errors *e,
     const char *own)
 {
-	const char *nom = search_field(r, "nom");
-	const char *prof = search_field(r, "profession");
-	const char *pc = search_field(r, "code_postal");
-	const char *seen[PARTNERS_MAX];
+	static const struct dir_search_stmts stmts = {
+		Q(SET_DIR_NAME), Q(SET_DIR_NAME_PROF), Q(SET_DIR_PLACE),
+		Q(SET_DIR_PLACE_PROF)
+	};
+	struct dir_criteria c = { search_field(r, "nom"),
+	    search_field(r, "profession"), search_field(r, "code_postal"),
+	    { NULL, NULL, NULL } };
 	struct db_result res;
-	struct name_patterns nl;
 	struct tlist *l;
-	size_t i, j, n = 0;
-	bool more = false, bad = false;
-	long long uid = r->session->user_id;
-	enum db_rc rc;
+	size_t i;
+	bool more;
+	unsigned bad;
 
-	if (db_query(r->app->db, &r->arena, Q(SET_DIR_PROFESSIONS), DB_NOPARAMS,
-	    &res) != DB_OK)
+	if (dir_professions(r->app->db, &r->arena, Q(SET_DIR_PROFESSIONS),
+	    c.profession, tdict_list(ctx, "professions")) != 0)
 		return -1;
-	l = tdict_list(ctx, "professions");
-	for (i = 0; i < res.nrows; i++) {
-		struct tdict *it = tlist_add(l);
-
-		tdict_str(it, "code", db_cell(&res, i, 0));
-		tdict_str(it, "label", db_cell(&res, i, 1));
-		tdict_bool(it, "selected", strcmp(prof, db_cell(&res, i, 0)) == 0);
-	}
 	/* Not "profession": a partner's row would inherit it when theirs
 	 * is missing. */
-	tdict_str(ctx, "search_nom", nom);
-	tdict_str(ctx, "search_profession", prof);
-	tdict_str(ctx, "search_code_postal", pc);
-	if (*nom == '\0' && *prof == '\0' && *pc == '\0')
+	tdict_str(ctx, "search_nom", c.name);
+	tdict_str(ctx, "search_profession", c.profession);
+	tdict_str(ctx, "search_code_postal", c.postal_code);
+	if (*c.name == '\0' && *c.profession == '\0' && *c.postal_code == '\0')
 		return 0;
-	if (*nom == '\0' || valid_text(nom, 2, 100) != NULL ||
-	    name_patterns(&r->arena, nom, &nl) != 0) {
-		form_error_add(e, "nom", "Saisissez au moins 2 lettres du nom du "
-		    "professionnel.");
-		bad = true;
-	}
-	if (*prof != '\0' && !dir_profession_code_ok(prof)) {
-		form_error_add(e, "profession", "Choisissez une profession dans la liste.");
-		bad = true;
-	}
-	if (*pc != '\0' && valid_postal_code(pc, 5, 5) != NULL) {
-		form_error_add(e, "code_postal", "Saisissez un code postal à 5 chiffres.");
-		bad = true;
-	}
-	if (bad)
+	if ((bad = dir_criteria_check(&r->arena, &c)) != 0) {
+		if (bad & DIR_BAD_NAME)
+			form_error_add(e, "nom", "Saisissez au moins 2 lettres "
+			    "du nom du professionnel.");
+		if (bad & DIR_BAD_PROFESSION)
+			form_error_add(e, "profession", "Choisissez une "
+			    "profession dans la liste.");
+		if (bad & DIR_BAD_POSTAL_CODE)
+			form_error_add(e, "code_postal", "Saisissez un code "
+			    "postal à 5 chiffres.");
 		return 0;
-#define NAME_PARAMS	DBP_STR(nl.full), DBP_STR(nl.w1), DBP_STR(nl.w2), \
-			DBP_STR(nl.w2), DBP_STR(nl.w1)
-	if (*pc != '\0' && *prof != '\0')
-		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_PLACE_PROF), DB_PARAMS(
-		    DBP_INT(uid), DBP_STR(pc), DBP_STR(prof), NAME_PARAMS), &res);
-	else if (*pc != '\0')
-		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_PLACE), DB_PARAMS(
-		    DBP_INT(uid), DBP_STR(pc), NAME_PARAMS), &res);
-	else if (*prof != '\0')
-		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_NAME_PROF), DB_PARAMS(
-		    DBP_INT(uid), DBP_STR(prof), NAME_PARAMS), &res);
-	else
-		rc = db_query(r->app->db, &r->arena, Q(SET_DIR_NAME), DB_PARAMS(
-		    DBP_INT(uid), NAME_PARAMS), &res);
-#undef NAME_PARAMS
-	if (rc != DB_OK)
+	}
+	if (dir_search(r->app->db, &r->arena, &stmts, DB_PARAMS(
+	    DBP_INT(r->session->user_id)), &c, PARTNERS_MAX, &res, &more) != DB_OK)
 		return -1;
 	l = tdict_list(ctx, "found");
 	for (i = 0; i < res.nrows; i++) {
 		const char *id = db_cell(&res, i, 0);
-		struct tdict *it;
+		struct tdict *it = tlist_add(l);
 
-		for (j = 0; j < n && strcmp(seen[j], id) != 0; j++)
-			continue;
-		if (j < n)
-			continue;
-		if (n == PARTNERS_MAX) {
-			more = true;
-			break;
-		}
-		seen[n++] = id;
-		it = tlist_add(l);
-		tdict_str(it, "idnps", id);
-		tdict_strf(it, "name", "%s %s", db_cell(&res, i, 1), db_cell(&res, i, 2));
-		tdict_str(it, "profession", db_cell(&res, i, 3));
-		tdict_str(it, "town", db_cell(&res, i, 4));
+		dir_hit_tdict(it, &res, i);
 		tdict_bool(it, "partner", db_cell_int(&res, i, 5) != 0);
 		tdict_bool(it, "self", own != NULL && strcmp(own, id) == 0);
 		tdict_bool(it, "checked", ticked(r, id));
 	}
 	tdict_bool(ctx, "searched", true);
-	tdict_bool(ctx, "has_found", n > 0);
+	tdict_bool(ctx, "has_found", res.nrows > 0);
 	tdict_bool(ctx, "more_found", more);
 	return 0;
 }
@@ -1525,13 +1469,8 @@ partners_add_many(struct req *r)
 			    "vous-même à vos partenaires.");
 			return partners_page(r, 422, &e, NULL);
 		}
-	if (db_begin(db) != DB_OK)
+	if (partners_lock(r, &res) != 0)
 		return -1;
-	if (db_query_row(db, &r->arena, Q(SET_USER_LOCK), DB_PARAMS(
-	    DBP_INT(r->session->user_id)), &res) != DB_OK ||
-	    db_query_row(db, &r->arena, Q(SET_PARTNERS_COUNT), DB_PARAMS(
-	    DBP_INT(r->session->user_id)), &res) != DB_OK)
-		return fail_tx(r);
 	count = db_cell_int(&res, 0, 0);
 	pos = db_cell_int(&res, 0, 1);
 	for (i = 0; i < n; i++) {
@@ -1611,13 +1550,8 @@ partner_add(struct req *r)
 		form_error_add(&e, "idnps", "C'est votre propre numéro.");
 		return partners_page(r, 422, &e, typed);
 	}
-	if (db_begin(db) != DB_OK)
+	if (partners_lock(r, &res) != 0)
 		return -1;
-	if (db_query_row(db, &r->arena, Q(SET_USER_LOCK), DB_PARAMS(
-	    DBP_INT(r->session->user_id)), &res) != DB_OK ||
-	    db_query_row(db, &r->arena, Q(SET_PARTNERS_COUNT), DB_PARAMS(
-	    DBP_INT(r->session->user_id)), &res) != DB_OK)
-		return fail_tx(r);
 	if (db_cell_int(&res, 0, 0) >= PARTNERS_MAX) {
 		db_rollback(db);
 		form_error_add(&e, "idnps", arena_printf(&r->arena, "Vous avez déjà %d "

@@ -8,6 +8,7 @@
  * redirects to by a fixed message chosen with ?ok=.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "portal.h"
+#include "textfold.h"
 #include "valid.h"
 
 enum {
@@ -438,78 +440,68 @@ request_get(struct req *r)
 	return request_page(r, 200, id, NULL, NULL, NULL);
 }
 
-/* Appends s folded to lower-case ASCII letters and digits to b: accented
- * Latin letters lose their accent (é -> e, œ -> oe), apostrophes vanish,
- * anything else becomes one '-' between letters.  At most max bytes. */
+/* Begins the transaction and locks pending account request id (its row
+ * into req).  Returns true, or false with *answer set to the handler's
+ * answer (404 page, 409 page when already handled, -1 after a database
+ * failure) and the transaction ended. */
+static bool
+request_lock(struct req *r, long long id, struct db_result *req, int *answer)
+{
+	struct db *db = r->app->db;
+
+	*answer = -1;
+	if (db_begin(db) != DB_OK)
+		return false;
+	switch (db_query_row(db, &r->arena, Q(SUP_REQUEST_LOCK), DB_PARAMS(
+	    DBP_INT(id)), req)) {
+	case DB_OK:
+		break;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		*answer = http_error(r, 404, "Cette demande de compte n'existe pas.");
+		return false;
+	default:
+		db_rollback(db);
+		return false;
+	}
+	if (strcmp(db_cell(req, 0, 9), "pending") != 0) {
+		db_rollback(db);
+		*answer = request_page(r, 409, id, NULL, NULL,
+		    "Cette demande a déjà été traitée.");
+		return false;
+	}
+	return true;
+}
+
+/* Appends s folded to lower-case ASCII letters and digits to b: Latin
+ * letters lose their accent as textfold has them (é -> e, œ -> oe),
+ * apostrophes vanish, anything else becomes one '-' between letters.  At
+ * most max bytes. */
 static void
 login_part(struct buf *b, const char *s, size_t max)
 {
-	static const struct { unsigned lo, hi; const char *ascii; } fold[] = {
-		{ 0x00c0, 0x00c5, "a" }, { 0x00c6, 0x00c6, "ae" },
-		{ 0x00c7, 0x00c7, "c" }, { 0x00c8, 0x00cb, "e" },
-		{ 0x00cc, 0x00cf, "i" }, { 0x00d0, 0x00d0, "d" },
-		{ 0x00d1, 0x00d1, "n" }, { 0x00d2, 0x00d6, "o" },
-		{ 0x00d8, 0x00d8, "o" }, { 0x00d9, 0x00dc, "u" },
-		{ 0x00dd, 0x00dd, "y" }, { 0x00df, 0x00df, "ss" },
-		{ 0x00e0, 0x00e5, "a" }, { 0x00e6, 0x00e6, "ae" },
-		{ 0x00e7, 0x00e7, "c" }, { 0x00e8, 0x00eb, "e" },
-		{ 0x00ec, 0x00ef, "i" }, { 0x00f0, 0x00f0, "d" },
-		{ 0x00f1, 0x00f1, "n" }, { 0x00f2, 0x00f6, "o" },
-		{ 0x00f8, 0x00f8, "o" }, { 0x00f9, 0x00fc, "u" },
-		{ 0x00fd, 0x00fd, "y" }, { 0x00ff, 0x00ff, "y" },
-		{ 0x0100, 0x0105, "a" }, { 0x0106, 0x010d, "c" },
-		{ 0x010e, 0x0111, "d" }, { 0x0112, 0x011b, "e" },
-		{ 0x011c, 0x0123, "g" }, { 0x0124, 0x0127, "h" },
-		{ 0x0128, 0x0131, "i" }, { 0x0132, 0x0133, "ij" },
-		{ 0x0134, 0x0135, "j" }, { 0x0136, 0x0138, "k" },
-		{ 0x0139, 0x0142, "l" }, { 0x0143, 0x014b, "n" },
-		{ 0x014c, 0x0151, "o" }, { 0x0152, 0x0153, "oe" },
-		{ 0x0154, 0x0159, "r" }, { 0x015a, 0x0161, "s" },
-		{ 0x0162, 0x0167, "t" }, { 0x0168, 0x0173, "u" },
-		{ 0x0174, 0x0175, "w" }, { 0x0176, 0x0178, "y" },
-		{ 0x0179, 0x017e, "z" },
-	};
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t start = b->len, i, n;
+	size_t start = b->len, n = strlen(s), i = 0, len;
 	bool sep = false;
-	unsigned cp;
-	const char *out;
-	char one[2] = { 0, 0 };
+	uint32_t cp;
+	char one[5], out[9];
 
-	while (*p != '\0') {
-		/* Decode one code point (the input is valid UTF-8). */
-		if (p[0] < 0x80) {
-			cp = p[0];
-			n = 1;
-		} else if ((p[0] & 0xe0) == 0xc0 && p[1] != '\0') {
-			cp = ((unsigned)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
-			n = 2;
-		} else if ((p[0] & 0xf0) == 0xe0 && p[1] != '\0' && p[2] != '\0') {
-			cp = ((unsigned)(p[0] & 0x0f) << 12) |
-			    ((unsigned)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
-			n = 3;
-		} else {
+	while (i < n) {
+		/* One code point at a time: a letter's fold ("oe") is added
+		 * whole or not at all. */
+		if ((len = utf8_next(p + i, n - i, &cp)) == 0) {
+			len = 1;
 			cp = 0xfffd;
-			for (n = 1; p[n] != '\0' && (p[n] & 0xc0) == 0x80; n++)
-				;
 		}
-		p += n;
-		out = NULL;
-		if (cp >= 'A' && cp <= 'Z') {
-			one[0] = (char)(cp - 'A' + 'a');
-			out = one;
-		} else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
-			one[0] = (char)cp;
-			out = one;
-		} else if (cp == '\'' || cp == 0x2019)
+		memcpy(one, p + i, len);
+		one[len] = '\0';
+		i += len;
+		if (cp == '\'' || cp == 0x2019)
 			continue;
-		else
-			for (i = 0; i < sizeof(fold) / sizeof(fold[0]); i++)
-				if (cp >= fold[i].lo && cp <= fold[i].hi) {
-					out = fold[i].ascii;
-					break;
-				}
-		if (out == NULL) {
+		if (textfold(one, out, sizeof(out), TEXTFOLD_LOWER |
+		    TEXTFOLD_STRIP_ACCENTS) == TEXTFOLD_ERROR || out[0] == '\0' ||
+		    strspn(out, alnum) != strlen(out)) {
 			sep = b->len > start;
 			continue;
 		}
@@ -578,26 +570,12 @@ request_validate(struct req *r)
 	unsigned long long n = 0;
 	const char *login = NULL, *email, *first, *idnps;
 	enum db_rc rc;
+	int answer;
 
 	if (id == 0)
 		return http_error(r, 404, "Cette demande de compte n'existe pas.");
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (db_query_row(db, &r->arena, Q(SUP_REQUEST_LOCK), DB_PARAMS(
-	    DBP_INT(id)), &req)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 404, "Cette demande de compte n'existe pas.");
-	default:
-		goto fail;
-	}
-	if (strcmp(db_cell(&req, 0, 9), "pending") != 0) {
-		db_rollback(db);
-		return request_page(r, 409, id, NULL, NULL,
-		    "Cette demande a déjà été traitée.");
-	}
+	if (!request_lock(r, id, &req, &answer))
+		return answer;
 	email = db_cell(&req, 0, 7);
 	first = db_cell(&req, 0, 2);
 	switch (db_query_row(db, &r->arena, Q(SUP_USER_BY_EMAIL), DB_PARAMS(
@@ -679,28 +657,14 @@ request_refuse(struct req *r)
 	struct db_result req;
 	unsigned long long n = 0;
 	char *body;
+	int answer;
 
 	if (id == 0)
 		return http_error(r, 404, "Cette demande de compte n'existe pas.");
 	if (account_form_read(r, refuse_fields, 1, false, values, errors) > 0)
 		return request_page(r, 422, id, values, errors, NULL);
-	if (db_begin(db) != DB_OK)
-		return -1;
-	switch (db_query_row(db, &r->arena, Q(SUP_REQUEST_LOCK), DB_PARAMS(
-	    DBP_INT(id)), &req)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		return http_error(r, 404, "Cette demande de compte n'existe pas.");
-	default:
-		goto fail;
-	}
-	if (strcmp(db_cell(&req, 0, 9), "pending") != 0) {
-		db_rollback(db);
-		return request_page(r, 409, id, NULL, NULL,
-		    "Cette demande a déjà été traitée.");
-	}
+	if (!request_lock(r, id, &req, &answer))
+		return answer;
 	body = arena_printf(&r->arena,
 	    "Bonjour,\n\n"
 	    "Le centre de services n'a pas pu accepter la demande de compte Parvis "

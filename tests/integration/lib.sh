@@ -300,3 +300,24 @@ login_strong() {
 	http POST /connexion/code --data-urlencode "csrf=$(csrf)" --data "code=$code&suite=/"
 	assert_status 303
 }
+
+# forget_directory "POSTAL..." IDNPS...: removes these professionals from the
+# directory (their sites, CPTS statuses, options, cards, skills, MSSanté
+# addresses) and the communes of those postal codes, so that a test leaves
+# the directory as it found it (t0201 expects its first import to meet an
+# empty directory).  Meant for at_exit.
+forget_directory() {
+	local pcs in
+	pcs=$(printf "'%s'," $1)
+	shift
+	in=$(printf "'%s'," "$@")
+	sql "DELETE FROM parvis.cpts_professional_history WHERE idnps IN (${in%,});
+		DELETE FROM parvis.cpts_professional WHERE idnps IN (${in%,});
+		DELETE FROM parvis.professional_option WHERE idnps IN (${in%,});
+		DELETE FROM parvis.professional_card WHERE idnps IN (${in%,});
+		DELETE FROM parvis.professional_skill WHERE idnps IN (${in%,});
+		DELETE FROM parvis.professional_mssante WHERE idnps IN (${in%,});
+		DELETE FROM parvis.practice_site WHERE idnps IN (${in%,});
+		DELETE FROM parvis.professional WHERE idnps IN (${in%,});
+		DELETE FROM parvis.rpps_commune WHERE postal_code IN (${pcs%,})"
+}

@@ -15,23 +15,7 @@ act_file "$TEST_TMP/PS_LibreAcces_Personne_activite_t0112.txt" \
 	"$(act_line idnps="$P1" last=KERVELLA first=ANNE postal=56000 insee=56260 commune=Vannes)" \
 	"$(act_line idnps="$P2" last=LE-GUEN first=YANN prof=60 prof_label=Infirmier postal=56100 insee=56121 commune=Lorient)"
 import_rpps --partial "$TEST_TMP/PS_LibreAcces_Personne_activite_t0112.txt" || fail "import: $(cat "$TEST_TMP/import.log")"
-# The directory is left as found: t0201 expects its first import to meet
-# an empty directory (the baseline).
-forget_directory() {
-	local in
-	in=$(printf "'%s'," "$@")
-	in=${in%,}
-	sql "DELETE FROM parvis.cpts_professional_history WHERE idnps IN ($in);
-		DELETE FROM parvis.cpts_professional WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_option WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_card WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_skill WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_mssante WHERE idnps IN ($in);
-		DELETE FROM parvis.practice_site WHERE idnps IN ($in);
-		DELETE FROM parvis.professional WHERE idnps IN ($in);
-		DELETE FROM parvis.rpps_commune WHERE postal_code IN ('56000', '56100')"
-}
-at_exit "forget_directory $P1 $P2"
+at_exit "forget_directory '56000 56100' $P1 $P2"
 
 make_user t0112adm admin
 admin_id=$USER_ID

@@ -17,23 +17,7 @@ act_file "$TEST_TMP/PS_LibreAcces_Personne_activite_t0113.txt" \
 	"$(act_line idnps="$P2" last=QUEMENER first=ERWAN prof=60 prof_label=Infirmier postal=29200 insee=29019 commune=Brest)" \
 	"$(act_line idnps="$P3" last=CORRE first=NOLWENN postal=29000 insee=29232 commune=Quimper)"
 import_rpps --partial "$TEST_TMP/PS_LibreAcces_Personne_activite_t0113.txt" || fail "import: $(cat "$TEST_TMP/import.log")"
-# The directory is left as found: t0201 expects its first import to meet
-# an empty directory (the baseline).
-forget_directory() {
-	local in
-	in=$(printf "'%s'," "$@")
-	in=${in%,}
-	sql "DELETE FROM parvis.cpts_professional_history WHERE idnps IN ($in);
-		DELETE FROM parvis.cpts_professional WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_option WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_card WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_skill WHERE idnps IN ($in);
-		DELETE FROM parvis.professional_mssante WHERE idnps IN ($in);
-		DELETE FROM parvis.practice_site WHERE idnps IN ($in);
-		DELETE FROM parvis.professional WHERE idnps IN ($in);
-		DELETE FROM parvis.rpps_commune WHERE postal_code IN ('29200', '29000')"
-}
-at_exit "forget_directory $P1 $P2 $P3"
+at_exit "forget_directory '29200 29000' $P1 $P2 $P3"
 
 make_user t0113adm admin
 admin_id=$USER_ID

@@ -5,21 +5,7 @@
 # simplified views, search by name / INS / birth date, sort), favourite
 # panels as quick links and landing panel, edit, history; audit rows.
 . "$(dirname "$0")/lib.sh"
-
-# account LOGIN [ROLE[:TYPE:ID]...]: make_user, with the roles granted here
-# (parvis-admin create-user may grant them to another id: it reads the id
-# after its audit insert), so only a role ICOPE ignores goes through it.
-account() {
-	local r role type id
-	make_user "$1" referent:establishment:1
-	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
-	shift
-	for r in "${@:-pro}"; do
-		IFS=: read -r role type id <<<"$r"
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role, scope_type, scope_id)
-			VALUES ($USER_ID, '$role', '${type:-none}', ${id:-0})"
-	done
-}
+. "$(dirname "$0")/icope-lib.sh"
 
 # ins_with_key 13DIGITS: the 15-character INS with its key.
 ins_with_key() {

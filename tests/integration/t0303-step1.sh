@@ -6,22 +6,7 @@
 # shown beside the first with its declines; a 7th unscored block added as
 # data shows up without code.
 . "$(dirname "$0")/lib.sh"
-
-# account LOGIN [ROLE[:TYPE:ID]...]: make_user, with the roles granted here
-# (parvis-admin create-user may grant them to another id: it reads the id
-# after its audit insert), so only a role ICOPE ignores goes through it.
-account() {
-	local r role type id
-	make_user "$1" referent:establishment:1
-	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
-	shift
-	for r in "${@:-pro}"; do
-		IFS=: read -r role type id <<<"$r"
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role, scope_type, scope_id)
-			VALUES ($USER_ID, '$role', '${type:-none}', ${id:-0})"
-	done
-}
-q() { sql "$1"; }
+. "$(dirname "$0")/icope-lib.sh"
 
 account t0303a pro
 ua=$USER_ID

@@ -7,34 +7,18 @@
 # manager of another territory and a professional are refused.  Follow-up
 # list of the people whose next STEP 1 is due.
 . "$(dirname "$0")/lib.sh"
-
-# account LOGIN [ROLE[:TYPE:ID]...]: make_user, with the roles granted here
-# (parvis-admin create-user may grant them to another id: it reads the id
-# after its audit insert), so only a role ICOPE ignores goes through it.
-account() {
-	local r role type id
-	make_user "$1" referent:establishment:1
-	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
-	shift
-	for r in "${@:-pro}"; do
-		IFS=: read -r role type id <<<"$r"
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role, scope_type, scope_id)
-			VALUES ($USER_ID, '$role', '${type:-none}', ${id:-0})"
-	done
-	accept_all_cgu "$USER_ID"
-}
-q() { sql "$1"; }
+. "$(dirname "$0")/icope-lib.sh"
 
 q "INSERT IGNORE INTO parvis.territory (id, name) VALUES (2, 'CPTS test deux')"
-account t0304a pro
+account_cgu t0304a pro
 ua=$USER_ID
-account t0304c pro
+account_cgu t0304c pro
 uc=$USER_ID
-account t0304b pro
+account_cgu t0304b pro
 ub=$USER_ID
-account t0304m alert_manager:territory:1
+account_cgu t0304m alert_manager:territory:1
 um=$USER_ID
-account t0304n alert_manager:territory:2
+account_cgu t0304n alert_manager:territory:2
 today=$(TZ=Europe/Paris date +%F)
 past=$(TZ=Europe/Paris date -d '-10 days' +%F)
 

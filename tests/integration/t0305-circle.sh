@@ -4,36 +4,20 @@
 # managers offered in one click, removal (never the last member; leaving the
 # circle closes the file to you); every change audited with the patient.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/icope-lib.sh"
 
-# account LOGIN [ROLE[:TYPE:ID]...]: make_user, with the roles granted here
-# (parvis-admin create-user may grant them to another id: it reads the id
-# after its audit insert), so only a role ICOPE ignores goes through it.
-account() {
-	local r role type id
-	make_user "$1" referent:establishment:1
-	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
-	shift
-	for r in "${@:-pro}"; do
-		IFS=: read -r role type id <<<"$r"
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role, scope_type, scope_id)
-			VALUES ($USER_ID, '$role', '${type:-none}', ${id:-0})"
-	done
-	accept_all_cgu "$USER_ID"
-}
-q() { sql "$1"; }
-
-account t0305a pro
+account_cgu t0305a pro
 ua=$USER_ID
-account t0305kinea pro
+account_cgu t0305kinea pro
 uk1=$USER_ID
 q "UPDATE parvis.app_user SET first_name = 'Émile', last_name = 'Kinéa', profession = 'Masseur-kinésithérapeute' WHERE id = $uk1"
-account t0305kineb pro
+account_cgu t0305kineb pro
 uk2=$USER_ID
 q "UPDATE parvis.app_user SET first_name = 'Sophie', last_name = 'Kinebert', profession = 'Infirmière' WHERE id = $uk2"
-account t0305s support
+account_cgu t0305s support
 us=$USER_ID
 q "UPDATE parvis.app_user SET last_name = 'Kinesupport' WHERE id = $us"
-account t0305m alert_manager:territory:1
+account_cgu t0305m alert_manager:territory:1
 um=$USER_ID
 q "UPDATE parvis.app_user SET first_name = 'Gaëlle', last_name = 'Gestionnaire' WHERE id = $um"
 

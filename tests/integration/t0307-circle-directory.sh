@@ -8,6 +8,7 @@
 # kinds; audit rows with the patient; access, level, CSRF refusals.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/annuaire-lib.sh"
+. "$(dirname "$0")/icope-lib.sh"
 
 A=$(idnps_of 8307000001) B=$(idnps_of 8307000002) C=$(idnps_of 8307000003)
 D=$(idnps_of 8307000004) E=$(idnps_of 8307000005)
@@ -33,34 +34,20 @@ at_exit 'sql "DELETE FROM parvis.practice_site WHERE idnps LIKE '"'"'883070%'"'"
 
 import_rpps --partial "$TEST_TMP/PS_LibreAcces_Personne_activite_t0307.txt" || fail "import: $(cat "$TEST_TMP/import.log")"
 
-q() { sql "$1"; }
 q "INSERT INTO parvis.territory (name) VALUES ('Territoire T0307')"
 tid=$(q "SELECT MAX(id) FROM parvis.territory WHERE name = 'Territoire T0307'")
 q "INSERT INTO parvis.territory_postal_code (territory_id, postal_code) VALUES ($tid, '05340')"
 
-# account LOGIN [ROLE[:TYPE:ID]...]: as in t0305 (roles granted here).
-account() {
-	local r role type id
-	make_user "$1" referent:establishment:1
-	q "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
-	shift
-	for r in "${@:-pro}"; do
-		IFS=: read -r role type id <<<"$r"
-		q "INSERT IGNORE INTO parvis.user_role (user_id, role, scope_type, scope_id)
-			VALUES ($USER_ID, '$role', '${type:-none}', ${id:-0})"
-	done
-	accept_all_cgu "$USER_ID"
-}
-account t0307a pro
+account_cgu t0307a pro
 ua=$USER_ID
-account t0307val pro
+account_cgu t0307val pro
 uval=$USER_ID
 q "UPDATE parvis.app_user SET idnps = '$A', first_name = 'Hélène', last_name = 'Valmorel' WHERE id = $uval"
-account t0307m1 "alert_manager:territory:$tid"
+account_cgu t0307m1 "alert_manager:territory:$tid"
 um1=$USER_ID
-account t0307m2 "alert_manager:territory:$tid"
+account_cgu t0307m2 "alert_manager:territory:$tid"
 um2=$USER_ID
-account t0307out pro
+account_cgu t0307out pro
 uout=$USER_ID
 
 q "INSERT INTO parvis.patient (birth_name, first_names, sex, birth_date, postal_code, territory_id,
@@ -239,7 +226,7 @@ http POST "$P/ajout" --data-urlencode "csrf=$tok" --data "idnps=$D"
 assert_status 303
 [[ $(q "SELECT COUNT(*) FROM parvis.care_circle_contact WHERE patient_id = $pid AND idnps = '$D'") == 1 ]] ||
 	fail "D not a contact"
-account t0307d pro
+account_cgu t0307d pro
 ud=$USER_ID
 q "UPDATE parvis.app_user SET idnps = '$D' WHERE id = $ud"
 http POST "$P/ajout" --data-urlencode "csrf=$tok" --data "pro=$ud"
@@ -249,7 +236,7 @@ assert_status 303
 [[ $(audits circle.contact.access '%t0307d%') == 1 ]] || fail "D's move not audited"
 
 note "outside the circle: 403 on every route, nothing changed"
-account t0307x pro
+account_cgu t0307x pro
 login_strong t0307x
 http GET /icope/usagers
 tokx=$(csrf)

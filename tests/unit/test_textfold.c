@@ -1,7 +1,7 @@
 /*
  * Unit tests for fcgi/lib/textfold.c: each folding flag alone and combined,
  * valid and invalid input side by side, the bounds of the output buffer,
- * and the secret answer's normalisation.
+ * the UTF-8 decoder, and the secret answer's normalisation.
  *
  * Stored secret-answer hashes were made with the normalisation
  * fcgi/portal/settings.c had before textfold.c existed: a frozen copy of it
@@ -492,6 +492,63 @@ START_TEST(test_secret_answer_random)
 }
 END_TEST
 
+/* utf8_next: one code point, valid and invalid side by side. */
+static const struct {
+	const char	*s;
+	size_t		 n;
+	size_t		 len;		/* 0: refused */
+	uint32_t	 cp;
+} decodes[] = {
+	{ "a", 1, 1, 'a' },
+	{ "", 1, 1, 0 },			/* a NUL is a code point */
+	{ "\x7f", 1, 1, 0x7f },
+	{ "\xc2\x80", 2, 2, 0x80 },
+	{ "\xc3\xa9x", 3, 2, 0xe9 },		/* only the first is read */
+	{ "\xdf\xbf", 2, 2, 0x7ff },
+	{ "\xe0\xa0\x80", 3, 3, 0x800 },
+	{ "\xe2\x80\x99", 3, 3, 0x2019 },
+	{ "\xed\x9f\xbf", 3, 3, 0xd7ff },
+	{ "\xee\x80\x80", 3, 3, 0xe000 },
+	{ "\xef\xbf\xbf", 3, 3, 0xffff },
+	{ "\xf0\x90\x80\x80", 4, 4, 0x10000 },
+	{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+	/* refused */
+	{ "a", 0, 0, 0 },			/* nothing to read */
+	{ "\x80", 1, 0, 0 },			/* lone continuation */
+	{ "\xbf", 1, 0, 0 },
+	{ "\xc0\xaf", 2, 0, 0 },		/* overlong */
+	{ "\xc1\xbf", 2, 0, 0 },
+	{ "\xe0\x9f\xbf", 3, 0, 0 },
+	{ "\xf0\x8f\xbf\xbf", 4, 0, 0 },
+	{ "\xed\xa0\x80", 3, 0, 0 },		/* surrogates */
+	{ "\xed\xbf\xbf", 3, 0, 0 },
+	{ "\xf4\x90\x80\x80", 4, 0, 0 },	/* past U+10FFFF */
+	{ "\xf5\x80\x80\x80", 4, 0, 0 },
+	{ "\xff", 1, 0, 0 },
+	{ "\xc3", 1, 0, 0 },			/* truncated */
+	{ "\xc3\xa9", 1, 0, 0 },		/* cut by n */
+	{ "\xe2\x80", 2, 0, 0 },
+	{ "\xf0\x90\x80", 3, 0, 0 },
+	{ "\xc3\x28", 2, 0, 0 },		/* bad continuation */
+	{ "\xe2\x28\xa1", 3, 0, 0 },
+	{ "\xf0\x90\x28\xbc", 4, 0, 0 },
+};
+
+START_TEST(test_utf8_next)
+{
+	uint32_t cp = 0xdeadbeef;
+	size_t len;
+
+	len = utf8_next((const unsigned char *)decodes[_i].s, decodes[_i].n,
+	    &cp);
+	ck_assert_msg(len == decodes[_i].len, "case %d: length %zu, expected "
+	    "%zu", _i, len, decodes[_i].len);
+	if (len > 0)
+		ck_assert_msg(cp == decodes[_i].cp, "case %d: U+%04X, expected "
+		    "U+%04X", _i, (unsigned)cp, (unsigned)decodes[_i].cp);
+}
+END_TEST
+
 static Suite *
 textfold_suite(void)
 {
@@ -502,6 +559,7 @@ textfold_suite(void)
 	tcase_add_loop_test(tc, test_textfold, 0, NELEM(folds));
 	tcase_add_test(tc, test_textfold_bounds);
 	tcase_add_test(tc, test_textfold_never_longer);
+	tcase_add_loop_test(tc, test_utf8_next, 0, NELEM(decodes));
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(ta, 120);
 	tcase_add_loop_test(ta, test_secret_answer, 0, NELEM(answers));

@@ -193,6 +193,26 @@ http_redirect(struct req *r, const char *location)
 	return 0;
 }
 
+const char *
+http_error_title(int status)
+{
+	switch (status) {
+	case 400: return "Requête incorrecte";
+	case 401: return "Connexion nécessaire";
+	case 403: return "Accès refusé";
+	case 404: return "Page introuvable";
+	case 405: return "Action non permise sur cette page";
+	case 409: return "Conflit avec une autre modification";
+	case 410: return "Lien expiré ou déjà utilisé";
+	case 413: return "Envoi trop volumineux";
+	case 415: return "Format d'envoi non accepté";
+	case 422: return "Formulaire à corriger";
+	case 429: return "Trop de tentatives";
+	case 503: return "Service momentanément indisponible";
+	default: return status >= 500 ? "Erreur du service" : "Erreur";
+	}
+}
+
 int
 http_error(struct req *r, int status, const char *message)
 {
@@ -206,7 +226,7 @@ http_error(struct req *r, int status, const char *message)
 	    tmpl_exists(r->app->tmpl, "error")) {
 		ctx = http_ctx(r);
 		snprintf(code, sizeof(code), "%d", status);
-		tdict_str(ctx, "title", http_reason(status));
+		tdict_str(ctx, "title", http_error_title(status));
 		tdict_str(ctx, "status", code);
 		tdict_str(ctx, "message", message);
 		tdict_bool(ctx, "login_link", status == 401 || status == 403);

@@ -115,6 +115,8 @@ int	 http_send(struct req *r, int status, const char *content_type,
 bool	 http_local_path(const char *path);
 /* Returns the reason phrase of a status code. */
 const char *http_reason(int status);
+/* The French title of an error page for an HTTP status (4xx, 5xx). */
+const char *http_error_title(int status);
 
 /* Formats a UTC Unix time for people: "22/11/2026" or "22/11/2026 à 14:05",
  * in Europe/Paris (the program sets TZ at start).  From r's arena. */

@@ -22,6 +22,8 @@ note "unknown route: 404 page in French"
 http GET /nexiste/pas
 assert_status 404
 assert_body_contains "Cette page n&#39;existe pas."
+assert_body_contains '<h1>Page introuvable</h1>'
+assert_body_contains '<title>Page introuvable'
 assert_header Content-Type 'text/html; charset=utf-8'
 
 note "wrong method on a known route: 405 with Allow"

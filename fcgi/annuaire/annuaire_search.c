@@ -56,8 +56,6 @@ enum {
 	SQ_NATIONAL_SKILL,
 	SQ_NATIONAL_OPTION,
 	SQ_NATIONAL_STATUS,
-	SQ_DETAIL_INFO,
-	SQ_DETAIL_SITES,
 	SQ_PROFESSIONS,
 	SQ_SKILLS,
 	SQ_OPTIONS,
@@ -67,6 +65,9 @@ enum {
 	SQ_PLACE_BY_SKILL,
 	SQ_PLACE_SCORED_SKILL,
 	SQ_SKILL_INDEX_PROBE,
+	SQ_PLACE_FEW,
+	SQ_PLACE_FEW_NAME,
+	SQ_DETAILS,
 	SQ__MAX
 };
 #define Q(i)	DB_STMT(AA_SEARCH, (i))
@@ -153,6 +154,48 @@ enum {
 	" JOIN practice_site s FORCE INDEX (PRIMARY) ON s.id = k.site_id"	\
 	" WHERE k.skill_code = ? AND k.postal_code IN " JT("?") " AND"
 
+/*
+ * A place of at most PLACE_LIST_MAX postal codes bound as a list of values
+ * (the unused slots repeat the first code): the optimizer then reads each
+ * postal code's range of index entries, as far as the next key parts allow
+ * (the range of a name; a single postal code read in index order stops at
+ * the row limit), where a JSON table could only be joined.  The library
+ * binds at most 64 parameters: the statements using it leave out the
+ * status and the options.
+ */
+#define PLACE_LIST_MAX	50
+#define PL10	"?,?,?,?,?,?,?,?,?,?"
+#define PLACE_LIST	"(" PL10 "," PL10 "," PL10 "," PL10 "," PL10 ")"
+
+/* Exact matches in name order for a name or a profession (no savoir-faire,
+ * option or status) in a place of few postal codes, read from index ix: 62
+ * parameters (the postal codes, the refinement, profession, name, row
+ * limit). */
+#define FEW_BY_INDEX(ix)						\
+	"SELECT s.idnps FROM practice_site s FORCE INDEX (" ix ")"	\
+	" WHERE s.postal_code IN " PLACE_LIST " AND s.status = 'present'"	\
+	" AND (? = '' OR FIND_IN_SET(s.postal_code, ?) = 0"		\
+	" OR s.commune_code = '' OR FIND_IN_SET(s.commune_code, ?) > 0)"	\
+	" AND (? = '' OR s.profession_code = ?)"			\
+	" AND (? = '' OR " NAME_MATCH("s") ")"				\
+	" ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?"
+
+/* The checksum of the form's lists (professions, savoir-faire, options),
+ * to tell whether a worker's copy is still what the database holds: 3
+ * columns. */
+#define CHOICES_SUM_COLS						\
+	" (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"	\
+	"  code, label))), 0)) FROM rpps_profession),"			\
+	" (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"	\
+	"  code, label, type_code, type_label))), 0)) FROM rpps_skill),"	\
+	" (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"	\
+	"  kind, code, label, position))), 0)) FROM directory_option"	\
+	"  WHERE kind IN ('care', 'equipment'))"
+
+/* A JSON array bound as one parameter, as a table j of strings v. */
+#define JT_TABLE(p)	"JSON_TABLE(" p ", '$[*]' COLUMNS ("		\
+	"v VARCHAR(32) CHARACTER SET ascii PATH '$')) j"
+
 /* Exact matches in name order, read from index ix. */
 #define BY_INDEX(ix)							\
 	"SELECT s.idnps FROM practice_site s FORCE INDEX (" ix ") WHERE"	\
@@ -162,8 +205,14 @@ static const char *const search_sql[SQ__MAX] = {
 	/* The active sites of a place (of one profession), from the counts
 	 * the import keeps: which index reads the place faster. */
 	[SQ_PLACE_STAT] =
-	    "SELECT COALESCE(SUM(sites), 0) FROM site_place_stat"
-	    " WHERE postal_code IN " JT("?") " AND (? = '' OR profession_code = ?)",
+	    "SELECT (SELECT COALESCE(SUM(sites), 0) FROM site_place_stat"
+	    " WHERE postal_code IN " JT("?") " AND (? = '' OR profession_code = ?)),"
+	    CHOICES_SUM_COLS,
+	/* The same in a place of few postal codes: by name (only the range
+	 * of the name in each postal code is read), or by profession (a
+	 * single postal code is read in index order, up to the row limit). */
+	[SQ_PLACE_FEW_NAME] = FEW_BY_INDEX("site_place_name"),
+	[SQ_PLACE_FEW] = FEW_BY_INDEX("site_place"),
 	/*
 	 * Exact matches in name order.  By place: every site of the place
 	 * (of the profession) is read and sorted; by name: the sites are
@@ -260,28 +309,37 @@ static const char *const search_sql[SQ__MAX] = {
 	    NATIONAL_SELECT " FROM cpts_professional d"
 	    " JOIN professional p ON p.idnps = d.idnps" CP_JOIN
 	    " WHERE d.cpts_id = ? AND d.status = ? AND" NATIONAL_WHERE,
-	/* What a result shows, for the page's professionals only. */
-	[SQ_DETAIL_INFO] =
-	    "SELECT p.idnps, COALESCE(pr.label, p.profession_code),"
+	/*
+	 * What a result shows, for the page's professionals only, in one
+	 * statement: rows of kind 0, the professionals (profession, card,
+	 * e-mail published or MSSanté, first ordinal specialty, title,
+	 * names, CPTS status in the CPTS module), then rows of kind 1, their
+	 * active sites in site order.  The ids are unique: the JSON table is
+	 * joined as it is, not as an IN (...) planned as a semi-join.
+	 */
+	[SQ_DETAILS] =
+	    "SELECT STRAIGHT_JOIN 0 AS k, p.idnps,"
+	    " COALESCE(pr.label, p.profession_code),"
 	    " COALESCE(c.completed, 0), c.email,"
-	    " (SELECT MIN(m.address) FROM professional_mssante m WHERE m.idnps = p.idnps),"
+	    " (SELECT MIN(m.address) FROM professional_mssante m"
+	    "  WHERE m.idnps = p.idnps),"
 	    " (SELECT MIN(r.label) FROM professional_skill k"
 	    "  JOIN rpps_skill r ON r.code = k.skill_code"
 	    "  WHERE k.idnps = p.idnps AND r.type_code = 'S'),"
 	    " COALESCE(t.label, ''), p.last_name, p.first_name,"
-	    " (SELECT cp.status FROM cpts_professional cp"
-	    "  WHERE cp.cpts_id = ? AND cp.idnps = p.idnps)"
-	    " FROM professional p"
+	    " IF(? = 0, NULL, (SELECT cp.status FROM cpts_professional cp"
+	    "  WHERE cp.cpts_id = ? AND cp.idnps = p.idnps)), NULL, 0 AS o"
+	    " FROM " JT_TABLE("?") " JOIN professional p ON p.idnps = j.v"
 	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
 	    " LEFT JOIN professional_card c ON c.idnps = p.idnps"
-	    " LEFT JOIN rpps_label t ON t.kind = 'practice_title' AND t.code = p.practice_title"
-	    " WHERE p.idnps IN " JT("?"),
-	[SQ_DETAIL_SITES] =
-	    "SELECT s.idnps, s.company_name, s.trade_name, s.street_number,"
-	    " s.street_repeat, s.street_type, s.street_name, s.postal_code,"
-	    " s.commune_label, s.phone, s.addr_distribution"
-	    " FROM practice_site s WHERE s.idnps IN " JT("?")
-	    " AND s.status = 'present' ORDER BY s.idnps, s.id",
+	    " LEFT JOIN rpps_label t ON t.kind = 'practice_title'"
+	    "  AND t.code = p.practice_title"
+	    " UNION ALL SELECT STRAIGHT_JOIN 1, s.idnps, s.company_name,"
+	    " s.trade_name,"
+	    " s.street_number, s.street_repeat, s.street_type, s.street_name,"
+	    " s.postal_code, s.commune_label, s.phone, s.addr_distribution, s.id"
+	    " FROM " JT_TABLE("?") " JOIN practice_site s ON s.idnps = j.v"
+	    " WHERE s.status = 'present' ORDER BY 1, 2, 13",
 	[SQ_PROFESSIONS] =
 	    "SELECT code, label FROM rpps_profession ORDER BY label",
 	[SQ_SKILLS] =
@@ -292,14 +350,7 @@ static const char *const search_sql[SQ__MAX] = {
 	    " WHERE kind IN ('care', 'equipment') ORDER BY kind, position, label",
 	/* A checksum of the three lists above, to tell whether a worker's
 	 * copy is still what the database holds. */
-	[SQ_CHOICES_SUM] =
-	    "SELECT (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"
-	    "  code, label))), 0)) FROM rpps_profession),"
-	    " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"
-	    "  code, label, type_code, type_label))), 0)) FROM rpps_skill),"
-	    " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"
-	    "  kind, code, label, position))), 0)) FROM directory_option"
-	    "  WHERE kind IN ('care', 'equipment'))",
+	[SQ_CHOICES_SUM] = "SELECT" CHOICES_SUM_COLS,
 	/* Whether this program may read site_skill (sql/grants.sql). */
 	[SQ_SKILL_INDEX_PROBE] = "SELECT 1 FROM site_skill LIMIT 0",
 	[SQ_PLACE_DEPT] =
@@ -591,8 +642,8 @@ search_details(struct req *r, const struct search *s, struct search_result *out)
 {
 	const char **ids;
 	const char *json;
-	struct db_result info, sites;
-	size_t i, k;
+	struct db_result res;
+	size_t i, k, first_site;
 
 	if (out->nhits == 0)
 		return 0;
@@ -600,53 +651,56 @@ search_details(struct req *r, const struct search *s, struct search_result *out)
 	for (i = 0; i < out->nhits; i++)
 		ids[i] = out->hits[i].idnps;
 	json = annuaire_json_list(r, ids, out->nhits);
-	if (db_query(r->app->db, &r->arena, Q(SQ_DETAIL_INFO),
-	    DB_PARAMS(DBP_INT(s->cpts_id), DBP_STR(json)), &info) != DB_OK ||
-	    db_query(r->app->db, &r->arena, Q(SQ_DETAIL_SITES),
-	    DB_PARAMS(DBP_STR(json)), &sites) != DB_OK)
+	if (db_query(r->app->db, &r->arena, Q(SQ_DETAILS), DB_PARAMS(
+	    DBP_INT(s->cpts_id), DBP_INT(s->cpts_id), DBP_STR(json),
+	    DBP_STR(json)), &res) != DB_OK)
 		return -1;
+	/* The professionals' rows come first (kind 0), then the sites. */
+	for (first_site = 0; first_site < res.nrows &&
+	    db_cell_int(&res, first_site, 0) == 0; first_site++)
+		;
 	for (i = 0; i < out->nhits; i++) {
 		struct search_hit *h = &out->hits[i];
-		size_t best = sites.nrows;
+		size_t best = res.nrows;
 
-		for (k = 0; k < info.nrows; k++) {
-			if (strcmp(db_cell(&info, k, 0), h->idnps) != 0)
+		for (k = 0; k < first_site; k++) {
+			if (strcmp(db_cell(&res, k, 1), h->idnps) != 0)
 				continue;
-			h->profession = db_cell(&info, k, 1);
-			h->card_completed = db_cell_int(&info, k, 2) != 0;
-			h->email = db_cell(&info, k, 3);
+			h->profession = db_cell(&res, k, 2);
+			h->card_completed = db_cell_int(&res, k, 3) != 0;
+			h->email = db_cell(&res, k, 4);
 			if (h->email == NULL || *h->email == '\0')
-				h->email = db_cell(&info, k, 4);
-			h->specialty = db_cell(&info, k, 5);
-			h->practice_title = db_cell(&info, k, 6);
-			h->last_name = db_cell(&info, k, 7);
-			h->first_name = db_cell(&info, k, 8);
-			h->status = cpts_status_parse(db_cell(&info, k, 9));
+				h->email = db_cell(&res, k, 5);
+			h->specialty = db_cell(&res, k, 6);
+			h->practice_title = db_cell(&res, k, 7);
+			h->last_name = db_cell(&res, k, 8);
+			h->first_name = db_cell(&res, k, 9);
+			h->status = cpts_status_parse(db_cell(&res, k, 10));
 			break;
 		}
 		/* The site shown: the first in the place, else the first. */
-		for (k = 0; k < sites.nrows; k++) {
-			if (strcmp(db_cell(&sites, k, 0), h->idnps) != 0)
+		for (k = first_site; k < res.nrows; k++) {
+			if (strcmp(db_cell(&res, k, 1), h->idnps) != 0)
 				continue;
-			if (best == sites.nrows)
+			if (best == res.nrows)
 				best = k;
-			if (s->has_place && in_list(db_cell(&sites, k, 7), s->postal,
+			if (s->has_place && in_list(db_cell(&res, k, 8), s->postal,
 			    s->npostal)) {
 				best = k;
 				break;
 			}
 		}
-		if (best < sites.nrows) {
-			const char *name = db_cell(&sites, best, 2);
+		if (best < res.nrows) {
+			const char *name = db_cell(&res, best, 3);
 
 			if (name == NULL || *name == '\0')
-				name = db_cell(&sites, best, 1);
+				name = db_cell(&res, best, 2);
 			h->site_name = name;
-			h->address = annuaire_address(r, db_cell(&sites, best, 3),
-			    db_cell(&sites, best, 4), db_cell(&sites, best, 5),
-			    db_cell(&sites, best, 6), db_cell(&sites, best, 10),
-			    db_cell(&sites, best, 7), db_cell(&sites, best, 8));
-			h->phone = db_cell(&sites, best, 9);
+			h->address = annuaire_address(r, db_cell(&res, best, 4),
+			    db_cell(&res, best, 5), db_cell(&res, best, 6),
+			    db_cell(&res, best, 7), db_cell(&res, best, 11),
+			    db_cell(&res, best, 8), db_cell(&res, best, 9));
+			h->phone = db_cell(&res, best, 10);
 		}
 	}
 	return 0;
@@ -870,6 +924,16 @@ skill_index_usable(struct req *r)
 	return usable > 0;
 }
 
+/*
+ * The checksum of the form's lists read by this request's SQ_PLACE_STAT
+ * (one statement less for choices_get): valid only for the request whose
+ * id it holds.
+ */
+static struct {
+	char		 request_id[sizeof(((struct req *)0)->request_id)];
+	const char	*sum[3];
+} choices_read;
+
 /* The active sites of the place (of the profession, if one is asked),
  * from the import's counts; -1 after a database failure. */
 static long long
@@ -877,6 +941,7 @@ place_sites(struct req *r, const struct bound *b)
 {
 	struct sparams p = { .n = 0 };
 	struct db_result res;
+	size_t i;
 
 	pa(&p, DBP_STR(b->place));
 	pa(&p, DBP_STR(b->prof));
@@ -884,7 +949,41 @@ place_sites(struct req *r, const struct bound *b)
 	if (db_query_row(r->app->db, &r->arena, Q(SQ_PLACE_STAT), p.v, p.n,
 	    &res) != DB_OK)
 		return -1;
+	if (r->request_id[0] != '\0') {
+		for (i = 0; i < 3; i++)
+			choices_read.sum[i] = db_cell(&res, 0, i + 1);
+		memcpy(choices_read.request_id, r->request_id,
+		    sizeof(choices_read.request_id));
+	}
 	return db_cell_int(&res, 0, 0);
+}
+
+/* The number of different postal codes of the place. */
+static size_t
+place_distinct(const struct search *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->npostal; i++)
+		if (!in_list(s->postal[i], s->postal, i))
+			n++;
+	return n;
+}
+
+/* FEW_BY_INDEX's parameters but the row limit. */
+static void
+pa_few(struct sparams *p, const struct search *s, const struct bound *b)
+{
+	size_t i;
+
+	for (i = 0; i < PLACE_LIST_MAX; i++)
+		pa(p, DBP_STR(s->postal[i < s->npostal ? i : 0]));
+	pa(p, DBP_STR(b->pref));
+	pa(p, DBP_STR(b->pref));
+	pa(p, DBP_STR(b->cref));
+	pa(p, DBP_STR(b->prof));
+	pa(p, DBP_STR(b->prof));
+	pa_name(p, b);
 }
 
 /* Exact matches in name order (at most 50) into out, read by place or by
@@ -895,34 +994,53 @@ place_exact(struct req *r, const struct search *s, const struct bound *b,
 {
 	struct sparams p = { .n = 0 };
 	struct db_result res;
-	long long sites, limit = 250;
-	bool by_name = false, by_skill;
+	long long sites = 0, limit = 250;
+	bool by_name = false, by_skill, few, single;
 	size_t i;
+	int stmt;
 
-	if ((sites = place_sites(r, b)) < 0)
-		return -1;
+	/* A name or a profession (nothing else) in a place of few postal
+	 * codes: read as a list of values (FEW_BY_INDEX). */
+	few = s->npostal <= PLACE_LIST_MAX && *b->status == '\0' &&
+	    s->skill == NULL && s->ncare == 0 && s->nequip == 0;
+	single = place_distinct(s) == 1;
+	/* By name or in a single postal code, such a search reads only what
+	 * it shows: the place's size does not matter. */
+	if (!few || (s->name == NULL && !single)) {
+		if ((sites = place_sites(r, b)) < 0)
+			return -1;
+	}
 	/* In name order, a name typed reads only its own range; a
 	 * savoir-faire or an option, rarer than a profession, would make the
 	 * reading long. */
 	if (sites > PLACE_LARGE)
 		by_name = s->name != NULL || (s->skill == NULL && s->ncare == 0 &&
 		    s->nequip == 0);
+	if (few && (s->name != NULL || single))
+		by_name = false;
 	/* A savoir-faire is rarer than a place's sites: read its sites. */
 	by_skill = !by_name && s->skill != NULL && skill_index_usable(r);
-	if (by_skill) {
-		pa(&p, DBP_STR(b->skill));
-		pa(&p, DBP_STR(b->place));
+	few = few && !by_name;
+	if (few) {
+		pa_few(&p, s, b);
+		stmt = s->name != NULL ? SQ_PLACE_FEW_NAME : SQ_PLACE_FEW;
+	} else {
+		if (by_skill) {
+			pa(&p, DBP_STR(b->skill));
+			pa(&p, DBP_STR(b->place));
+		}
+		pa_place(&p, b);
+		pa_exact(&p, s, b);
+		pa_status(&p, s, b);
+		stmt = by_name ? SQ_PLACE_BY_NAME : by_skill ? SQ_PLACE_BY_SKILL :
+		    SQ_PLACE_BY_PLACE;
 	}
-	pa_place(&p, b);
-	pa_exact(&p, s, b);
-	pa_status(&p, s, b);
 	for (;;) {
 		struct sparams q = p;
 
 		if (!by_name)
 			pa(&q, DBP_INT(limit));
-		if (db_query(r->app->db, &r->arena, Q(by_name ? SQ_PLACE_BY_NAME :
-		    by_skill ? SQ_PLACE_BY_SKILL : SQ_PLACE_BY_PLACE), q.v, q.n,
+		if (db_query(r->app->db, &r->arena, Q(stmt), q.v, q.n,
 		    &res) != DB_OK)
 			return -1;
 		out->nhits = out->nexact = 0;
@@ -995,7 +1113,13 @@ place_scored(struct req *r, const struct search *s, const struct bound *b,
 	}
 	/* Without a criterion but a status, every professional of that
 	 * status in the place; with criteria, those meeting one, which the
-	 * options' list holds when only options are asked. */
+	 * options' list holds when only options are asked.  Only a holder of
+	 * every option asked is an exact match, and those come first: when
+	 * the options' list holds 50 of them, it is the result. */
+	for (i = 0; i < nopt && opt[i].exact; i++)
+		;
+	if (i >= SEARCH_MAX_RESULTS)
+		base = false;
 	while (base || (b->ncrit == 0 && by_status)) {
 		struct sparams p = { .n = 0 };
 
@@ -1076,6 +1200,9 @@ search_run(struct req *r, const struct search *s, struct search_result *out)
 	int stmt;
 
 	memset(out, 0, sizeof(*out));
+	/* Whatever a previous request left (its id cannot be this one's,
+	 * but an id is only as unique as the random source). */
+	choices_read.request_id[0] = '\0';
 	if (s->error != NULL)
 		return 0;
 	memset(&b, 0, sizeof(b));
@@ -1101,9 +1228,11 @@ search_run(struct req *r, const struct search *s, struct search_result *out)
 		 * criterion, no option), or when 50 exact matches exist, the
 		 * result is the exact matches in name order; an index tells
 		 * whether a site is one when a name or a profession is asked.
+		 * With an option, the exact matches are among the holders of
+		 * the options, which place_scored reads first anyway.
 		 */
-		if (!by_status && ((ncrit <= 1 && s->ncare == 0 &&
-		    s->nequip == 0) || s->name != NULL || s->profession != NULL)) {
+		if (!by_status && s->ncare == 0 && s->nequip == 0 &&
+		    (ncrit <= 1 || s->name != NULL || s->profession != NULL)) {
 			if (place_exact(r, s, &b, out) != 0)
 				return -1;
 			if ((ncrit <= 1 && s->ncare == 0 && s->nequip == 0) ||
@@ -1261,16 +1390,26 @@ static int
 choices_get(struct req *r, const struct db_result **prof,
     const struct db_result **skills, const struct db_result **opts)
 {
-	struct db_result sum;
+	struct db_result res;
+	const char *sum[3];
 	size_t i;
 	bool same = choices.loaded;
 
-	if (db_query_row(r->app->db, &r->arena, Q(SQ_CHOICES_SUM), DB_NOPARAMS,
-	    &sum) != DB_OK)
-		return -1;
+	/* The search read the checksum already (SQ_PLACE_STAT), or not. */
+	if (r->request_id[0] != '\0' && strcmp(choices_read.request_id,
+	    r->request_id) == 0) {
+		for (i = 0; i < 3; i++)
+			sum[i] = choices_read.sum[i];
+	} else {
+		if (db_query_row(r->app->db, &r->arena, Q(SQ_CHOICES_SUM),
+		    DB_NOPARAMS, &res) != DB_OK)
+			return -1;
+		for (i = 0; i < 3; i++)
+			sum[i] = db_cell(&res, 0, i);
+	}
+	choices_read.request_id[0] = '\0';
 	for (i = 0; i < 3 && same; i++)
-		same = db_cell(&sum, 0, i) != NULL &&
-		    strcmp(choices.sum[i], db_cell(&sum, 0, i)) == 0;
+		same = sum[i] != NULL && strcmp(choices.sum[i], sum[i]) == 0;
 	if (!same) {
 		if (choices.loaded)
 			arena_free(&choices.a);
@@ -1289,7 +1428,7 @@ choices_get(struct req *r, const struct db_result **prof,
 		 * next request's checksum. */
 		for (i = 0; i < 3; i++)
 			choices.sum[i] = arena_strdup(&choices.a,
-			    db_cell(&sum, 0, i) != NULL ? db_cell(&sum, 0, i) : "");
+			    sum[i] != NULL ? sum[i] : "");
 		choices.loaded = true;
 	}
 	*prof = &choices.prof;

@@ -1669,42 +1669,121 @@ import_finalise(struct import *im)
 }
 
 /*
- * Counts the active sites per postal code and profession again
- * (site_place_stat, sql/008): the directory's search reads them to choose
- * how to read a place.  One pass over the site_place index; returns 0 or
- * -1 (message printed).
+ * The tables the directory's search derives from practice_site: the count
+ * of active sites per postal code and profession (site_place_stat, sql/008)
+ * and the sites of each savoir-faire (site_skill, sql/013).  They are
+ * rebuilt once per import command, after its last file, in one transaction
+ * that also clears their flag in directory_index_state (sql/014); each file
+ * that may change practice_site sets the flag first, so that an import that
+ * fails or is killed leaves it set and the next import command rebuilds
+ * them before anything else.
+ */
+#define DERIVED_STATS	0x1u	/* site_place_stat */
+#define DERIVED_SKILLS	0x2u	/* site_skill */
+
+/* What a file of this kind changes. */
+static unsigned
+derived_of(enum import_kind k)
+{
+	switch (k) {
+	case IK_ACTIVITE:
+		return DERIVED_STATS | DERIVED_SKILLS;
+	case IK_SAVOIR_FAIRE:
+		return DERIVED_SKILLS;
+	default:
+		return 0;
+	}
+}
+
+/* Sets the flag of the tables which (committed at once); returns 0 or -1
+ * (message printed). */
+static int
+derived_mark(MYSQL *c, unsigned which)
+{
+	long long p[2] = { (which & DERIVED_STATS) != 0,
+	    (which & DERIVED_SKILLS) != 0 };
+
+	if (which == 0)
+		return 0;
+	if (raw_exec(c, "UPDATE directory_index_state SET stale = 1"
+	    " WHERE (? AND name = 'site_place_stat') OR (? AND name = 'site_skill')",
+	    p, 2, NULL) != 0 || mysql_commit(c) != 0) {
+		mysql_rollback(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* Sets *which to the tables whose flag is set; returns 0 or -1. */
+static int
+derived_stale(MYSQL *c, unsigned *which)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	*which = 0;
+	if (mysql_query(c, "SELECT name FROM directory_index_state"
+	    " WHERE stale = 1") != 0 || (res = mysql_store_result(c)) == NULL) {
+		fprintf(stderr, "parvis-admin: %s\n", mysql_error(c));
+		return -1;
+	}
+	while ((row = mysql_fetch_row(res)) != NULL) {
+		if (row[0] != NULL && strcmp(row[0], "site_place_stat") == 0)
+			*which |= DERIVED_STATS;
+		else if (row[0] != NULL && strcmp(row[0], "site_skill") == 0)
+			*which |= DERIVED_SKILLS;
+	}
+	mysql_free_result(res);
+	return mysql_commit(c) == 0 ? 0 : -1;
+}
+
+/*
+ * Rebuilds the tables which and clears their flag, in one transaction: a
+ * search sees the old counts and sites or the new ones.  site_place_stat
+ * is one pass over the site_place index; site_skill mirrors
+ * practice_site.skills exactly (one row per active site and savoir-faire
+ * code), so a search reading it finds what reading every site of the place
+ * would.  Returns 0 or -1 (message printed, nothing changed).
  */
 static int
-import_place_stats(MYSQL *c)
+derived_rebuild(MYSQL *c, unsigned which)
 {
-	if (raw_exec(c, "DELETE FROM site_place_stat", NULL, 0, NULL) != 0 ||
+	long long p[2] = { (which & DERIVED_STATS) != 0,
+	    (which & DERIVED_SKILLS) != 0 };
+	time_t t0 = time(NULL);
+
+	if (which == 0)
+		return 0;
+	if (((which & DERIVED_STATS) != 0 &&
+	    (raw_exec(c, "DELETE FROM site_place_stat", NULL, 0, NULL) != 0 ||
 	    raw_exec(c, "INSERT INTO site_place_stat (postal_code,"
 	    " profession_code, sites) SELECT postal_code, profession_code,"
 	    " COUNT(*) FROM practice_site FORCE INDEX (site_place)"
 	    " WHERE status = 'present' GROUP BY postal_code, profession_code",
-	    NULL, 0, NULL) != 0 || mysql_commit(c) != 0)
-		return -1;
-	return 0;
-}
-
-/*
- * Rebuilds site_skill (sql/013) from practice_site.skills: one row per
- * active site and savoir-faire code, read by the directory's search by
- * specialty.  It mirrors the column exactly, so a search reading it finds
- * what reading every site of the place would.  Returns 0 or -1 (message
- * printed).
- */
-static int
-import_skill_index(MYSQL *c)
-{
-	if (raw_exec(c, "DELETE FROM site_skill", NULL, 0, NULL) != 0 ||
+	    NULL, 0, NULL) != 0)) ||
+	    ((which & DERIVED_SKILLS) != 0 &&
+	    (raw_exec(c, "DELETE FROM site_skill", NULL, 0, NULL) != 0 ||
 	    raw_exec(c, "INSERT IGNORE INTO site_skill (skill_code, postal_code,"
 	    " site_id) SELECT j.code, s.postal_code, s.id FROM practice_site s,"
 	    " JSON_TABLE(CONCAT('[\"', REPLACE(s.skills, ',', '\",\"'), '\"]'),"
 	    " '$[*]' COLUMNS (code VARCHAR(16) CHARACTER SET ascii PATH '$')) j"
 	    " WHERE s.status = 'present' AND s.skills <> '' AND j.code <> ''",
-	    NULL, 0, NULL) != 0 || mysql_commit(c) != 0)
+	    NULL, 0, NULL) != 0)) ||
+	    raw_exec(c, "UPDATE directory_index_state SET stale = 0,"
+	    " rebuilt_at = UTC_TIMESTAMP() WHERE (? AND name = 'site_place_stat')"
+	    " OR (? AND name = 'site_skill')", p, 2, NULL) != 0 ||
+	    mysql_commit(c) != 0) {
+		mysql_rollback(c);
+		fprintf(stderr, "parvis-admin: the search's site counts and"
+		    " savoir-faire index were not rebuilt; the next import-rpps"
+		    " rebuilds them\n");
 		return -1;
+	}
+	fprintf(stderr, "  search tables rebuilt (%s%s%s) in %.0f s\n",
+	    (which & DERIVED_STATS) != 0 ? "site_place_stat" : "",
+	    which == (DERIVED_STATS | DERIVED_SKILLS) ? ", " : "",
+	    (which & DERIVED_SKILLS) != 0 ? "site_skill" : "",
+	    difftime(time(NULL), t0));
 	return 0;
 }
 
@@ -1861,6 +1940,10 @@ import_file(MYSQL *conn, struct db *db, const char *path, int forced_kind,
 		im.nsites = db_cell_int(&res, 0, 1);
 		im.baseline = im.npros == 0;
 	}
+	/* The search's derived tables are stale from now on until
+	 * import_files rebuilds them. */
+	if (derived_mark(conn, derived_of(im.kind)) != 0)
+		goto out;
 	if (db_exec(db, RQ(RS_IMPORT_START), DB_PARAMS(
 	    DBP_STR(import_kind_sql[im.kind]),
 	    DBP_STRN(file_base(path), strnlen(file_base(path), 255)),
@@ -1963,11 +2046,6 @@ import_file(MYSQL *conn, struct db *db, const char *path, int forced_kind,
 	} else if (!partial)
 		fprintf(stderr, "  too many bad lines, or no record: nothing is"
 		    " marked as gone\n");
-	if (im.kind == IK_ACTIVITE && import_place_stats(conn) != 0)
-		goto fail;
-	if (im.kind != IK_MSSANTE && import_skill_index(conn) != 0)
-		goto fail;
-
 	snprintf(msg, sizeof(msg), "%llu lines, %llu records, %llu bad lines%s",
 	    (unsigned long long)st->lines, (unsigned long long)st->records,
 	    (unsigned long long)(st->bad - im.skipped),
@@ -2048,12 +2126,17 @@ import_files(char **files, int nfiles, int kind, bool partial)
 	MYSQL *conn;
 	int i, pass, rc = 0;
 	enum import_kind k;
+	unsigned stale, touched = 0;
 
 	db = app_db_from_config(rpps_tables, 1);
 	if (db_ensure(db) != DB_OK || (conn = bulk_connect()) == NULL) {
 		db_free(db);
 		return 1;
 	}
+	/* A previous import failed or was stopped before rebuilding the
+	 * search's derived tables: rebuild them first. */
+	if (derived_stale(conn, &stale) != 0 || derived_rebuild(conn, stale) != 0)
+		rc = 1;
 	for (pass = 0; pass < 3 && rc == 0; pass++)
 		for (i = 0; i < nfiles && rc == 0; i++) {
 			if (kind >= 0)
@@ -2066,9 +2149,15 @@ import_files(char **files, int nfiles, int kind, bool partial)
 				if (fp != NULL)
 					fclose(fp);
 			}
-			if ((int)k == pass)
+			if ((int)k == pass) {
+				touched |= derived_of(k);
 				rc = import_file(conn, db, files[i], kind, partial);
+			}
 		}
+	/* Once for the whole command, after a failure too: the derived
+	 * tables then match what the files committed. */
+	if (touched != 0 && derived_rebuild(conn, touched) != 0)
+		rc = 1;
 	mysql_close(conn);
 	db_free(db);
 	return rc;

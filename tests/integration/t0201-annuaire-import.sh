@@ -169,6 +169,43 @@ assert_status 200
 assert_body_contains "$last"
 assert_body_contains "$pc"
 
+note "the search's derived tables: rebuilt once per import command, and after a failure"
+# derived_ok: site_place_stat and site_skill say what practice_site holds,
+# and no rebuild is pending.
+derived_ok() {
+	[[ $(q "SELECT COUNT(*) FROM (SELECT postal_code, profession_code, COUNT(*) AS n
+		FROM parvis.practice_site WHERE status = 'present' GROUP BY postal_code, profession_code) a
+		LEFT JOIN parvis.site_place_stat t USING (postal_code, profession_code)
+		WHERE t.sites IS NULL OR t.sites <> a.n") == 0 ]] || fail "$1: site_place_stat misses sites"
+	[[ $(q "SELECT COUNT(*) FROM parvis.site_place_stat t WHERE NOT EXISTS (SELECT 1
+		FROM parvis.practice_site s WHERE s.status = 'present' AND s.postal_code = t.postal_code
+		AND s.profession_code = t.profession_code)") == 0 ]] || fail "$1: site_place_stat counts gone sites"
+	[[ $(q "SELECT COUNT(*) FROM parvis.site_skill k LEFT JOIN parvis.practice_site s ON s.id = k.site_id
+		WHERE s.id IS NULL OR s.status <> 'present' OR s.postal_code <> k.postal_code
+		OR FIND_IN_SET(k.skill_code, s.skills) = 0") == 0 ]] || fail "$1: site_skill has rows of no site"
+	[[ $(q "SELECT COUNT(*) FROM parvis.site_skill") == $(q "SELECT COUNT(DISTINCT j.code, s.id)
+		FROM parvis.practice_site s, JSON_TABLE(CONCAT('[\"', REPLACE(s.skills, ',', '\",\"'), '\"]'),
+		'\$[*]' COLUMNS (code VARCHAR(16) CHARACTER SET ascii PATH '\$')) j
+		WHERE s.status = 'present' AND s.skills <> '' AND j.code <> ''") ]] || fail "$1: site_skill misses sites"
+	[[ $(q "SELECT COUNT(*) FROM parvis.directory_index_state WHERE stale <> 0") == 0 ]] ||
+		fail "$1: a rebuild is still pending"
+}
+derived_ok "after the generated files"
+[[ $(grep -c 'search tables rebuilt (site_place_stat, site_skill)' "$TEST_TMP/import.log") == 1 ]] ||
+	fail "three files, not one rebuild: $(cat "$TEST_TMP/import.log")"
+# An import stopped before its rebuild (killed, the database gone) leaves
+# the flag set and the tables stale: the next command rebuilds them first,
+# even one that imports nothing.
+q "DELETE FROM parvis.site_skill WHERE site_id % 2 = 0;
+	UPDATE parvis.site_place_stat SET sites = sites + 7;
+	UPDATE parvis.directory_index_state SET stale = 1"
+if import_rpps "$F/activite_missing_column.txt"; then fail "missing column accepted"; fi
+grep -q 'search tables rebuilt' "$TEST_TMP/import.log" || fail "no rebuild: $(cat "$TEST_TMP/import.log")"
+derived_ok "after a failed import following a stopped one"
+# A failing file leaves them matching what was committed, flag cleared.
+if import_rpps /nonexistent/PS_LibreAcces_SavoirFaire.txt; then fail "missing file accepted"; fi
+derived_ok "after a failed import"
+
 note "anonymous visitors are sent to the login page"
 http_reset
 http GET /annuaire/

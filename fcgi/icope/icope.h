@@ -104,8 +104,6 @@ const char *icope_panel_path(struct req *r, long long id, enum icope_panel pn);
  * panel.  Returns the panel, or PANEL__MAX after a system failure. */
 enum icope_panel icope_landing_panel(struct req *r);
 
-/* Parses the {name} path segment as an id; returns it, or 0. */
-long long icope_path_id(struct req *r, const char *name);
 /* The display name "DUPONT (MARTIN) Jeanne Marie". */
 const char *icope_display_name(struct req *r, const char *birth,
 	    const char *used, const char *first);

@@ -290,7 +290,7 @@ alert_queue(struct req *r)
 static int
 alert_open(struct req *r, struct db_result *res)
 {
-	long long aid = icope_path_id(r, "aid");
+	long long aid = http_path_id(r, "aid");
 	enum db_rc rc;
 
 	rc = aid ? db_query_row(r->app->db, &r->arena, Q(AL_GET), DB_PARAMS(

@@ -98,16 +98,6 @@ icope_today(struct req *r)
 	return arena_strdup(&r->arena, out);
 }
 
-long long
-icope_path_id(struct req *r, const char *name)
-{
-	long long id;
-
-	if (valid_parse_ll(http_path_param(r, name), 1, 999999999999LL, &id) != 0)
-		return 0;
-	return id;
-}
-
 const char *
 icope_display_name(struct req *r, const char *birth, const char *used,
     const char *first)
@@ -161,7 +151,7 @@ icope_patient_open(struct req *r, struct icope_patient *p,
     const char *read_action, const char *detail)
 {
 	const char *ids = http_path_param(r, "id");
-	long long id = icope_path_id(r, "id");
+	long long id = http_path_id(r, "id");
 	int rc;
 
 	if (!icope_user_ok(r))

@@ -679,7 +679,7 @@ static int
 step1_post(struct req *r)
 {
 	struct db *db = r->app->db;
-	long long uid = r->session->user_id, id = icope_path_id(r, "id");
+	long long uid = r->session->user_id, id = http_path_id(r, "id");
 	struct icope_patient p;
 	const struct form_def *fd = NULL;
 	struct icope_form f;
@@ -912,7 +912,7 @@ step1_result(struct req *r)
 	struct icope_answer *a;
 	struct tdict *ctx;
 	struct tlist *blocks;
-	long long sid = icope_path_id(r, "sid"), prev_id = 0;
+	long long sid = http_path_id(r, "sid"), prev_id = 0;
 	long n;
 	size_t fi, ii;
 	int rc;

@@ -173,7 +173,7 @@ step2_open(struct req *r, struct step2 *st, const char *read_detail)
 
 	if ((rc = icope_patient_open(r, &st->p, NULL, NULL)) != 0)
 		return rc;
-	st->id = icope_path_id(r, "sid");
+	st->id = http_path_id(r, "sid");
 	switch (db_query_row(r->app->db, &r->arena, Q(S2_GET), DB_PARAMS(
 	    DBP_INT(st->id), DBP_INT(st->p.id)), &st->s)) {
 	case DB_OK:

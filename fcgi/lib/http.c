@@ -8,6 +8,7 @@
 #include "app.h"
 #include "crypto.h"
 #include "log.h"
+#include "valid.h"
 
 const char *
 http_param(struct req *r, const char *name)
@@ -191,6 +192,29 @@ http_redirect(struct req *r, const char *location)
 	buf_clear(&r->body);
 	r->responded = true;
 	return 0;
+}
+
+long long
+http_path_id(struct req *r, const char *name)
+{
+	long long id;
+
+	if (valid_parse_ll(http_path_param(r, name), 1, 9007199254740991LL,
+	    &id) != 0)
+		return 0;
+	return id;
+}
+
+const char *
+http_ok_message(struct req *r, const struct http_message *msgs, size_t n)
+{
+	const char *ok = http_query(r, "ok");
+	size_t i;
+
+	for (i = 0; ok != NULL && i < n; i++)
+		if (strcmp(ok, msgs[i].key) == 0)
+			return msgs[i].text;
+	return NULL;
 }
 
 const char *

@@ -113,6 +113,21 @@ int	 http_send(struct req *r, int status, const char *content_type,
 /* Returns true when path is a local path safe to redirect to ("/x", not
  * "//host", not "/\\host", no scheme, no control characters). */
 bool	 http_local_path(const char *path);
+/* Returns the path parameter name as a positive record id (1..2^53-1), or 0
+ * when it is missing or not such a number (the caller answers 404). */
+long long http_path_id(struct req *r, const char *name);
+
+/* A fixed confirmation message, chosen by a page's ?ok= code. */
+struct http_message {
+	const char	*key;
+	const char	*text;
+};
+
+/* Returns the text of msgs[0..n) whose key is the query's "ok" value, or
+ * NULL (no ?ok=, or an unknown one: nothing is shown). */
+const char *http_ok_message(struct req *r, const struct http_message *msgs,
+	    size_t n);
+
 /* Returns the reason phrase of a status code. */
 const char *http_reason(int status);
 /* The French title of an error page for an HTTP status (4xx, 5xx). */

@@ -155,10 +155,7 @@ static const char *const cpts_sql[AC__MAX] = {
 
 /* ---- small helpers (as admin_pages.c's) ---- */
 
-static const struct {
-	const char	*key;
-	const char	*text;
-} ok_messages[] = {
+static const struct http_message ok_messages[] = {
 	{ "cpts-creee",		 "La CPTS a été créée : ajoutez maintenant ses "
 				 "gestionnaires." },
 	{ "cpts-modifiee",	 "La CPTS a été modifiée." },
@@ -174,28 +171,17 @@ form_trim(struct req *r, const char *name)
 	return http_trim(r, http_form(r, name));
 }
 
-static long long
-path_id(struct req *r)
-{
-	long long id;
-
-	if (valid_parse_ll(http_path_param(r, "id"), 1, ID_MAX, &id) != 0)
-		return 0;
-	return id;
-}
-
 static struct tdict *
 cpts_ctx(struct req *r, const char *title)
 {
 	struct tdict *ctx = http_ctx(r);
-	const char *ok = http_query(r, "ok");
-	size_t i;
+	const char *ok;
 
 	tdict_str(ctx, "title", title);
 	tdict_bool(ctx, "nav_cpts", true);
-	for (i = 0; ok != NULL && i < sizeof(ok_messages) / sizeof(ok_messages[0]); i++)
-		if (strcmp(ok, ok_messages[i].key) == 0)
-			tdict_str(ctx, "ok_message", ok_messages[i].text);
+	if ((ok = http_ok_message(r, ok_messages,
+	    sizeof(ok_messages) / sizeof(ok_messages[0]))) != NULL)
+		tdict_str(ctx, "ok_message", ok);
 	return ctx;
 }
 
@@ -653,7 +639,7 @@ cpts_create(struct req *r)
 static int
 cpts_edit(struct req *r)
 {
-	long long id = path_id(r);
+	long long id = http_path_id(r, "id");
 	struct cpts_form f;
 
 	if (id == 0)
@@ -677,7 +663,7 @@ cpts_update(struct req *r)
 	struct cpts_form f;
 	struct buf b = BUF_INIT;
 	const char *old_name, *detail, *dpc, *dcom;
-	long long id = path_id(r), tid;
+	long long id = http_path_id(r, "id"), tid;
 	enum db_rc rc;
 
 	if (id == 0)
@@ -758,7 +744,7 @@ manager_add(struct req *r)
 	struct db_result c, u;
 	struct manager_form mf = { .account = form_trim(r, "compte") };
 	char why[ROLE_MSG_MAX];
-	long long id = path_id(r), uid;
+	long long id = http_path_id(r, "id"), uid;
 	const char *login;
 
 	if (id == 0)
@@ -813,7 +799,7 @@ manager_remove(struct req *r)
 	struct db *db = r->app->db;
 	struct db_result u;
 	unsigned long long n = 0;
-	long long id = path_id(r), uid;
+	long long id = http_path_id(r, "id"), uid;
 
 	if (id == 0)
 		return http_error(r, 404, "Cette CPTS n'existe pas.");
@@ -857,7 +843,7 @@ cpts_delete(struct req *r)
 	struct db *db = r->app->db;
 	struct db_result c, use, managers;
 	const char *ids, *msg;
-	long long id = path_id(r), tid;
+	long long id = http_path_id(r, "id"), tid;
 	size_t i;
 	enum db_rc rc;
 

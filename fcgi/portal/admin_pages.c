@@ -239,10 +239,7 @@ role_list_text(struct req *r, const char *csv)
 
 /* ---- small helpers ---- */
 
-static const struct {
-	const char	*key;
-	const char	*text;
-} ok_messages[] = {
+static const struct http_message ok_messages[] = {
 	{ "role-attribue",	 "Le rôle a été attribué." },
 	{ "role-retire",	 "Le rôle a été retiré." },
 	{ "rpps-relie",		 "Le compte est relié à cet identifiant RPPS/ADELI : "
@@ -316,17 +313,6 @@ in_list(const char *s, const char *const *list)
 	return false;
 }
 
-/* The {id} path segment as a positive number, or 0. */
-static long long
-path_id(struct req *r)
-{
-	long long id;
-
-	if (valid_parse_ll(http_path_param(r, "id"), 1, ID_MAX, &id) != 0)
-		return 0;
-	return id;
-}
-
 /* "%s%" for LIKE, with '!' escaping the wildcards of s. */
 static const char *
 like_pattern(struct req *r, const char *s)
@@ -352,14 +338,13 @@ static struct tdict *
 admin_ctx(struct req *r, const char *title, const char *section)
 {
 	struct tdict *ctx = http_ctx(r);
-	const char *ok = http_query(r, "ok");
-	size_t i;
+	const char *ok;
 
 	tdict_str(ctx, "title", title);
 	tdict_bool(ctx, arena_printf(&r->arena, "nav_%s", section), true);
-	for (i = 0; ok != NULL && i < sizeof(ok_messages) / sizeof(ok_messages[0]); i++)
-		if (strcmp(ok, ok_messages[i].key) == 0)
-			tdict_str(ctx, "ok_message", ok_messages[i].text);
+	if ((ok = http_ok_message(r, ok_messages,
+	    sizeof(ok_messages) / sizeof(ok_messages[0]))) != NULL)
+		tdict_str(ctx, "ok_message", ok);
 	return ctx;
 }
 
@@ -681,7 +666,7 @@ user_page(struct req *r, long long uid, int status, const struct grant_form *g,
 static int
 admin_user(struct req *r)
 {
-	long long uid = path_id(r);
+	long long uid = http_path_id(r, "id");
 
 	if (uid == 0)
 		return http_error(r, 404, "Cet utilisateur n'existe pas.");
@@ -697,7 +682,7 @@ path_user(struct req *r, long long *uid, const char **login, int *answer)
 	struct db_result u;
 
 	*answer = -1;
-	if ((*uid = path_id(r)) == 0) {
+	if ((*uid = http_path_id(r, "id")) == 0) {
 		*answer = http_error(r, 404, "Cet utilisateur n'existe pas.");
 		return false;
 	}
@@ -868,7 +853,7 @@ admin_idnps_set(struct req *r)
 	struct db *db = r->app->db;
 	struct db_result u, owner;
 	struct idnps_form rf = { .typed = form_trim(r, "idnps") };
-	long long uid = path_id(r);
+	long long uid = http_path_id(r, "id");
 	const char *login, *old, *detail;
 	char idnps[16];
 	int answer;
@@ -928,7 +913,7 @@ admin_idnps_clear(struct req *r)
 {
 	struct db *db = r->app->db;
 	struct db_result u;
-	long long uid = path_id(r);
+	long long uid = http_path_id(r, "id");
 	const char *login, *old;
 	int answer;
 
@@ -1070,7 +1055,7 @@ static bool
 app_load(struct req *r, struct app_form *f, int *answer)
 {
 	struct db_result a, roles;
-	long long id = path_id(r);
+	long long id = http_path_id(r, "id");
 	size_t i, k;
 
 	memset(f, 0, sizeof(*f));

@@ -154,17 +154,6 @@ static const char *const support_sql[SUP__MAX] = {
 
 /* ---- small helpers ---- */
 
-/* The {id} of the path, or 0 when it is not a positive number. */
-static long long
-path_id(struct req *r)
-{
-	long long id;
-
-	if (valid_parse_ll(http_path_param(r, "id"), 1, LLONG_MAX, &id) != 0)
-		return 0;
-	return id;
-}
-
 static const char *
 id_str(struct req *r, long long id)
 {
@@ -175,7 +164,7 @@ id_str(struct req *r, long long id)
 static const char *
 ok_message(struct req *r)
 {
-	static const struct { const char *code, *text; } msgs[] = {
+	static const struct http_message msgs[] = {
 		{ "valide", "La demande est validée : le compte est créé, et son "
 		    "titulaire reçoit deux e-mails, l'un avec son identifiant, "
 		    "l'autre avec le lien pour choisir son mot de passe." },
@@ -188,13 +177,7 @@ ok_message(struct req *r)
 		{ "debloque", "Le compte est débloqué : son titulaire peut de nouveau "
 		    "se connecter." },
 	};
-	const char *ok = http_query(r, "ok");
-	size_t i;
-
-	for (i = 0; ok != NULL && i < sizeof(msgs) / sizeof(msgs[0]); i++)
-		if (strcmp(ok, msgs[i].code) == 0)
-			return msgs[i].text;
-	return NULL;
+	return http_ok_message(r, msgs, sizeof(msgs) / sizeof(msgs[0]));
 }
 
 static const struct code_label request_status_labels[] = {
@@ -433,7 +416,7 @@ request_page(struct req *r, int status, long long id, const char **values,
 static int
 request_get(struct req *r)
 {
-	long long id = path_id(r);
+	long long id = http_path_id(r, "id");
 
 	if (id == 0)
 		return http_error(r, 404, "Cette demande de compte n'existe pas.");
@@ -564,7 +547,7 @@ idnps_of(struct req *r, const char *number)
 static int
 request_validate(struct req *r)
 {
-	long long id = path_id(r), uid;
+	long long id = http_path_id(r, "id"), uid;
 	struct db *db = r->app->db;
 	struct db_result req, other;
 	unsigned long long n = 0;
@@ -651,7 +634,7 @@ fail:
 static int
 request_refuse(struct req *r)
 {
-	long long id = path_id(r);
+	long long id = http_path_id(r, "id");
 	struct db *db = r->app->db;
 	const char *values[1], *errors[1];
 	struct db_result req;
@@ -837,7 +820,7 @@ user_page(struct req *r, int status, long long id, const char *error)
 static int
 user_get(struct req *r)
 {
-	long long id = path_id(r);
+	long long id = http_path_id(r, "id");
 
 	if (id == 0)
 		return http_error(r, 404, "Cet utilisateur n'existe pas.");
@@ -851,7 +834,7 @@ enum user_action { UA_LINK, UA_DISABLE, UA_ENABLE, UA_UNLOCK };
 static int
 user_action(struct req *r, enum user_action action)
 {
-	long long id = path_id(r);
+	long long id = http_path_id(r, "id");
 	struct db *db = r->app->db;
 	struct db_result u;
 	const char *login, *status, *refusal = NULL, *ok = NULL;

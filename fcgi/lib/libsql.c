@@ -8,15 +8,14 @@ const char *const lib_sql[LSQL__MAX] = {
 	 * current generation; the user's favourite tiles and the generation of
 	 * the application catalog (the portal's tiles cache). */
 	[LSQL_SESSION_GET] =
+	    /* The grants travel in session.roles (sql/015_portal_perf.sql). */
 	    "SELECT s.id, s.user_id, s.level, s.csrf_token,"
 	    " UNIX_TIMESTAMP(s.created_at), UNIX_TIMESTAMP(s.last_seen_at),"
-	    " u.login, u.first_name, u.last_name, u.email,"
-	    " r.role, r.scope_type, r.scope_id,"
+	    " u.login, u.first_name, u.last_name, u.email, s.roles,"
 	    " s.cgu_ok, s.cgu_generation, g.generation, u.home_page,"
 	    " u.favorite_apps, g.catalog_generation"
 	    " FROM session s JOIN app_user u ON u.id = s.user_id"
 	    " JOIN cgu_state g ON g.id = 1"
-	    " LEFT JOIN user_role r ON r.user_id = u.id"
 	    " WHERE s.token_hash = ? AND u.status = 'active'"
 	    " AND s.last_seen_at >= FROM_UNIXTIME(?) AND s.created_at >= FROM_UNIXTIME(?)",
 	[LSQL_SESSION_TOUCH] =

@@ -3,6 +3,7 @@
 #include <argon2.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -22,6 +23,17 @@ static const char	*slot_dir;	/* NULL: no cap */
 static int		 slot_count;
 static long		 slot_wait_ms;
 static int		 slot_fd = -1;	/* the slot held, if any */
+static double		 slot_asked, slot_taken, slot_cpu;	/* for the log */
+static double		 slot_last_held;	/* ms, this worker's last hash */
+
+static double
+clock_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 /* Opens the lock file name in slot_dir; -1 (logged) when it cannot. */
 static int
@@ -37,54 +49,134 @@ lock_open(const char *name)
 	return fd;
 }
 
+/* The signal of the timer that interrupts a blocked flock(2) (a POSIX
+ * timer of its own: alarm(2) and ITIMER_REAL stay free for others); it
+ * only has to arrive, without SA_RESTART. */
+#define TICK_SIGNAL	(SIGRTMIN + 3)
+#ifndef sigev_notify_thread_id	/* glibc < 2.41 does not name it */
+#define sigev_notify_thread_id	_sigev_un._tid
+#endif
+
+static void
+on_tick(int sig)
+{
+	(void)sig;
+}
+
+/* Tries every slot without waiting; returns the locked descriptor, -1 when
+ * all are busy, -2 when a lock file cannot be opened (logged). */
+static int
+slot_try(void)
+{
+	char name[64];
+	int i, fd;
+
+	for (i = 0; i < slot_count; i++) {
+		snprintf(name, sizeof(name), "argon2-slot-%d.lock", i);
+		if ((fd = lock_open(name)) < 0)
+			return -2;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
 /*
  * Takes one of the slot_count hashing slots of this host, waiting at most
- * slot_wait_ms.  A login looks for a free slot only while it holds the
- * waiting-room lock: a newcomer therefore never takes a slot ahead of a
- * login already waiting, and a slot freed is taken within a millisecond.
+ * slot_wait_ms, or twice the time this worker's last hash held its slot
+ * when that is longer (a loaded host: a login then waits for the hash
+ * ahead of it instead of failing).  A login looks for a free slot only
+ * while it holds the waiting-room lock: a newcomer therefore never takes
+ * a slot ahead of a login already waiting.  The waiter blocks in flock(2)
+ * (on the room, then on one slot) so that a lock freed is taken at once;
+ * a 1 ms interval timer interrupts it to look at the other slots and at
+ * the deadline (without a timer, it falls back to polling every ms).
  * Locks die with their process: a crashed worker never keeps one.
  */
 int
 password_slot_acquire(void)
 {
+	struct itimerspec tick = { { 0, 1000 * 1000 }, { 0, 1000 * 1000 } };
 	struct timespec pause = { 0, 1000 * 1000 };
+	struct sigaction sa, old;
+	struct sigevent ev;
+	timer_t timer;
 	char name[64];
-	long waited = 0;
-	int i, fd, room;
+	double deadline;
+	int fd, room, got = -1, timing = 0, in_room = 0;
 
 	if (slot_dir == NULL || slot_fd >= 0)
 		return 0;
+	slot_asked = clock_ms(CLOCK_MONOTONIC);
+	/* A loaded host hashes slower: wait for two hashes at least. */
+	deadline = slot_asked + (2 * slot_last_held > (double)slot_wait_ms ?
+	    2 * slot_last_held : (double)slot_wait_ms);
 	if ((room = lock_open("argon2-queue.lock")) < 0)
 		return 0;
-	while (flock(room, LOCK_EX | LOCK_NB) != 0) {
-		if (waited >= slot_wait_ms) {
-			close(room);
-			return -1;
-		}
-		nanosleep(&pause, NULL);
-		waited++;
-	}
 	for (;;) {
-		for (i = 0; i < slot_count; i++) {
-			snprintf(name, sizeof(name), "argon2-slot-%d.lock", i);
-			if ((fd = lock_open(name)) < 0) {
-				close(room);
-				return 0;
+		if (!in_room)
+			in_room = flock(room, LOCK_EX | LOCK_NB) == 0;
+		if (in_room && (got = slot_try()) != -1)
+			break;
+		if (clock_ms(CLOCK_MONOTONIC) >= deadline)
+			break;
+		if (timing == 0) {
+			memset(&sa, 0, sizeof(sa));
+			sa.sa_handler = on_tick;	/* no SA_RESTART */
+			sigemptyset(&sa.sa_mask);
+			memset(&ev, 0, sizeof(ev));
+			/* To this thread only: a tick can never be left
+			 * pending on another thread once the handler is
+			 * restored. */
+			ev.sigev_notify = SIGEV_SIGNAL | SIGEV_THREAD_ID;
+			ev.sigev_signo = TICK_SIGNAL;
+			ev.sigev_notify_thread_id = gettid();
+			timing = -1;
+			if (sigaction(TICK_SIGNAL, &sa, &old) == 0) {
+				if (timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0 &&
+				    timer_settime(timer, 0, &tick, NULL) == 0)
+					timing = 1;
+				else
+					sigaction(TICK_SIGNAL, &old, NULL);
 			}
-			if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-				slot_fd = fd;
-				close(room);	/* releases the waiting room */
-				return 0;
-			}
-			close(fd);
 		}
-		if (waited >= slot_wait_ms) {
-			close(room);
-			return -1;
+		if (timing < 0) {
+			nanosleep(&pause, NULL);
+			continue;
 		}
-		nanosleep(&pause, NULL);
-		waited++;
+		if (!in_room) {
+			in_room = flock(room, LOCK_EX) == 0;
+			continue;
+		}
+		/* In the room: wait on one slot (spread by pid). */
+		snprintf(name, sizeof(name), "argon2-slot-%d.lock",
+		    (int)(getpid() % slot_count));
+		if ((fd = lock_open(name)) < 0) {
+			got = -2;
+			break;
+		}
+		if (flock(fd, LOCK_EX) == 0) {
+			got = fd;
+			break;
+		}
+		close(fd);
 	}
+	if (timing > 0) {
+		/* A tick already due is delivered before timer_delete
+		 * returns, while the handler is still ours. */
+		timer_delete(timer);
+		sigaction(TICK_SIGNAL, &old, NULL);
+	}
+	close(room);	/* releases the waiting room */
+	if (got == -2)
+		return 0;	/* no lock file: run without the cap (logged) */
+	if (got < 0)
+		return -1;
+	slot_fd = got;
+	slot_taken = clock_ms(CLOCK_MONOTONIC);
+	slot_cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	return 0;
 }
 
 void
@@ -92,9 +184,15 @@ password_slot_release(void)
 {
 	if (slot_fd < 0)
 		return;
+	slot_last_held = clock_ms(CLOCK_MONOTONIC) - slot_taken;
 	flock(slot_fd, LOCK_UN);
 	close(slot_fd);
 	slot_fd = -1;
+	if (slot_last_held > 10000)
+		slot_last_held = 10000;
+	log_debug("argon2 slot: taken at %.3f, waited %.2f ms, held %.2f ms "
+	    "(%.2f ms of CPU)", slot_taken, slot_taken - slot_asked,
+	    slot_last_held, clock_ms(CLOCK_PROCESS_CPUTIME_ID) - slot_cpu);
 }
 
 void

@@ -24,7 +24,8 @@ extern struct password_cost password_cost;
  * flood. */
 void	 password_cost_from_config(void);
 /* The slot a hash runs in: returns 0 with a slot held, or -1 when none
- * frees up within argon2_wait_ms (the caller answers 503). */
+ * frees up within argon2_wait_ms, or within twice the time the worker's
+ * last hash took when longer (the caller answers 503). */
 int	 password_slot_acquire(void);
 void	 password_slot_release(void);
 

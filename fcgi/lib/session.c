@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,23 +10,49 @@
 #include "libsql.h"
 #include "log.h"
 
-/* The session's grants: columns 10-12 of every row (none when the only
- * row has a NULL role: the LEFT JOIN found no role). */
-static void
-roles_from_rows(struct req *r, struct session *s, const struct db_result *res)
+size_t
+session_roles_parse(struct arena *a, const char *list, struct role_grant **out,
+    size_t *nout)
 {
-	size_t i;
+	size_t n = 1, len, bad = 0;
+	const char *p, *end, *c1, *c2;
+	char *copy, *stop;
+	long long id;
 
-	s->roles = arena_alloc(&r->arena, res->nrows * sizeof(*s->roles));
-	s->nroles = 0;
-	for (i = 0; i < res->nrows; i++) {
-		if (db_cell(res, i, 10) == NULL)
+	*out = NULL;
+	*nout = 0;
+	if (list == NULL || *list == '\0')
+		return 0;
+	for (p = list; *p != '\0'; p++)
+		if (*p == ',')
+			n++;
+	*out = arena_alloc(a, n * sizeof(**out));
+	for (p = list; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		end = p + strcspn(p, ",");
+		len = (size_t)(end - p);
+		c1 = memchr(p, ':', len);
+		c2 = c1 != NULL ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+		if (c1 == NULL || c2 == NULL || c1 == p || c2 == c1 + 1 ||
+		    c2 + 1 == end) {
+			bad++;
 			continue;
-		s->roles[s->nroles].role = db_cell(res, i, 10);
-		s->roles[s->nroles].scope_type = db_cell(res, i, 11);
-		s->roles[s->nroles].scope_id = db_cell_int(res, i, 12);
-		s->nroles++;
+		}
+		copy = arena_strndup(a, p, len);
+		copy[c1 - p] = '\0';
+		copy[c2 - p] = '\0';
+		errno = 0;
+		id = strtoll(copy + (c2 - p) + 1, &stop, 10);
+		if (errno != 0 || *stop != '\0' || id < 0 ||
+		    !(copy[c2 - p + 1] >= '0' && copy[c2 - p + 1] <= '9')) {
+			bad++;
+			continue;
+		}
+		(*out)[*nout].role = copy;
+		(*out)[*nout].scope_type = copy + (c1 - p) + 1;
+		(*out)[*nout].scope_id = id;
+		(*nout)++;
 	}
+	return bad;
 }
 
 /* True when code is an item of the comma-separated list. */
@@ -144,12 +171,16 @@ session_load(struct req *r)
 	s->first_name = db_cell(&res, 0, 7);
 	s->last_name = db_cell(&res, 0, 8);
 	s->email = db_cell(&res, 0, 9);
-	roles_from_rows(r, s, &res);
-	s->home_page = db_cell(&res, 0, 16);
-	s->favorite_apps = db_cell(&res, 0, 17);
-	s->catalog_generation = db_cell_int(&res, 0, 18);
-	if ((rc = cgu_check(r, s, db_cell(&res, 0, 13), db_cell_int(&res, 0, 14),
-	    db_cell_int(&res, 0, 15))) != DB_OK)
+	/* The grants travel in session.roles (sql/015_portal_perf.sql); an
+	 * item that does not parse grants nothing. */
+	if (session_roles_parse(&r->arena, db_cell(&res, 0, 10), &s->roles,
+	    &s->nroles) != 0)
+		log_error("session %lld: bad grant in session.roles", s->id);
+	s->home_page = db_cell(&res, 0, 14);
+	s->favorite_apps = db_cell(&res, 0, 15);
+	s->catalog_generation = db_cell_int(&res, 0, 16);
+	if ((rc = cgu_check(r, s, db_cell(&res, 0, 11), db_cell_int(&res, 0, 12),
+	    db_cell_int(&res, 0, 13))) != DB_OK)
 		return rc;
 	if (r->now - s->last_seen >= touch_granularity(r->app)) {
 		rc = db_exec(r->app->db, DB_LIB(LSQL_SESSION_TOUCH),

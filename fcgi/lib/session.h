@@ -11,6 +11,13 @@
 
 #define PRE_COOKIE	"parvis_pre"
 
+/* Parses a session's grants as session.roles holds them (sql/015):
+ * "role:scope_type:scope_id" items separated by commas, "" for none.  Sets
+ * *out (from a) and *nout to the items that parse; returns how many did not
+ * (they grant nothing). */
+size_t	 session_roles_parse(struct arena *a, const char *list,
+	    struct role_grant **out, size_t *nout);
+
 /* Loads the session named by the request's cookie into r->session (left
  * NULL when absent, expired or unknown; an unknown cookie is deleted).
  * Refreshes the idle timer.  Returns DB_OK or a db error. */

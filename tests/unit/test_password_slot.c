@@ -3,16 +3,20 @@
  * (password_slot_acquire in fcgi/lib/password.c): a free slot is taken at
  * once, a busy host answers -1 after argon2_wait_ms, a slot freed while
  * waiting is taken, and a login already waiting keeps its turn (a newcomer
- * never takes a slot while another holds the waiting room).  Other
+ * never takes a slot while another holds the waiting room); the waiter
+ * blocks, takes a freed slot, also a slot other than the one it blocks
+ * on, and leaves no timer or signal handler behind.  Other
  * processes hold the locks, as other workers would.
  */
 #include <check.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -114,7 +118,13 @@ END_TEST
 
 START_TEST(test_slot_freed_while_waiting)
 {
-	pid_t pid = hold("argon2-slot-0.lock", 20);
+	pid_t pid;
+
+	/* A wait long enough for "freed after 20 ms" on a loaded machine
+	 * (the deadline is real time). */
+	config_set("argon2_wait_ms", "2000");
+	password_cost_from_config();
+	pid = hold("argon2-slot-0.lock", 20);
 
 	ck_assert_int_eq(password_slot_acquire(), 0);
 	password_slot_release();
@@ -139,6 +149,53 @@ START_TEST(test_waiting_room)
 }
 END_TEST
 
+/* Table: which slot the waiter blocks on (its pid modulo the count) is
+ * busy for good or freed; the other slot is freed after 20 ms or busy. */
+static const struct {
+	int	 own_ms;	/* hold of slot getpid() % 2, -1: forever */
+	int	 other_ms;	/* hold of the other slot */
+	int	 want;		/* password_slot_acquire's answer */
+} two_slots[] = {
+	{ -1, 20, 0 },		/* the other slot frees: taken */
+	{ 20, -1, 0 },		/* the slot waited on frees: taken */
+	{ -1, -1, -1 },		/* none frees: -1 after the wait */
+};
+
+START_TEST(test_two_slots)
+{
+	char own[64], other[64];
+	pid_t a, b;
+	struct itimerval it;
+	struct sigaction before, after;
+	bool alarm_set;
+
+	/* A long wait: "freed after 20 ms" must happen within it even on a
+	 * loaded machine. */
+	config_set("argon2_max_concurrent", "2");
+	config_set("argon2_wait_ms", two_slots[_i].want == 0 ? "2000" : "60");
+	password_cost_from_config();
+	snprintf(own, sizeof(own), "argon2-slot-%d.lock", (int)(getpid() % 2));
+	snprintf(other, sizeof(other), "argon2-slot-%d.lock", (int)(1 - getpid() % 2));
+	a = hold(own, two_slots[_i].own_ms);
+	b = hold(other, two_slots[_i].other_ms);
+	ck_assert_int_eq(getitimer(ITIMER_REAL, &it), 0);
+	alarm_set = it.it_value.tv_sec != 0 || it.it_value.tv_usec != 0;
+	ck_assert_int_eq(sigaction(SIGRTMIN + 3, NULL, &before), 0);
+	ck_assert_int_eq(password_slot_acquire(), two_slots[_i].want);
+	password_slot_release();
+	/* Its timer is its own (an alarm(2) set by others still runs) and
+	 * the signal's handler is back to what it was. */
+	ck_assert_int_eq(getitimer(ITIMER_REAL, &it), 0);
+	ck_assert(alarm_set == (it.it_value.tv_sec != 0 || it.it_value.tv_usec != 0));
+	ck_assert_int_eq(sigaction(SIGRTMIN + 3, NULL, &after), 0);
+	ck_assert(before.sa_handler == after.sa_handler);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -152,6 +209,8 @@ main(void)
 	tcase_add_test(tc, test_busy_host);
 	tcase_add_test(tc, test_slot_freed_while_waiting);
 	tcase_add_test(tc, test_waiting_room);
+	tcase_add_loop_test(tc, test_two_slots, 0,
+	    (int)(sizeof(two_slots) / sizeof(two_slots[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

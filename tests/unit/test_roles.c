@@ -2,15 +2,18 @@
  * Unit tests for fcgi/lib/roles.c: every role with every scope type (valid
  * and refused, and why), the command line's ROLE[:TYPE:ID], and the field
  * checks of applications and CGU shared by the admin pages and
- * parvis-admin.
+ * parvis-admin; and the grants a session row carries (session.roles,
+ * sql/015), parsed by session_roles_parse.
  */
 #include <check.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "roles.h"
+#include "session.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -433,12 +436,80 @@ START_TEST(test_cgudef_body_normalise)
 }
 END_TEST
 
+/* session.roles as the triggers of sql/015 write it, and damaged values:
+ * what does not parse grants nothing, and the rest still counts. */
+static const struct {
+	const char	*list;
+	size_t		 n, bad;
+	const char	*want;	/* "role/type/id;..." of the parsed grants */
+} grant_lists[] = {
+	{ "", 0, 0, "" },
+	{ "pro:none:0", 1, 0, "pro/none/0;" },
+	{ "cpts_manager:cpts:12,pro:none:0", 2, 0, "cpts_manager/cpts/12;pro/none/0;" },
+	{ "alert_manager:territory:9007199254740991", 1, 0,
+	    "alert_manager/territory/9007199254740991;" },
+	{ "admin:none:0,support:none:0,pro:none:0", 3, 0,
+	    "admin/none/0;support/none/0;pro/none/0;" },
+	/* Damaged items: skipped, counted. */
+	{ "pro", 0, 1, "" },
+	{ "pro:none", 0, 1, "" },
+	{ "pro:none:", 0, 1, "" },
+	{ ":none:0", 0, 1, "" },
+	{ "pro::0", 0, 1, "" },
+	{ "pro:none:x", 0, 1, "" },
+	{ "pro:none:-1", 0, 1, "" },
+	{ "pro:none:+1", 0, 1, "" },
+	{ "pro:none: 1", 0, 1, "" },
+	{ "pro:none:1x", 0, 1, "" },
+	{ "pro:none:99999999999999999999", 0, 1, "" },
+	{ "pro:none:0:extra", 0, 1, "" },
+	{ ",", 0, 1, "" },
+	{ ",,pro:none:0", 1, 2, "pro/none/0;" },
+	{ "pro:none:0,", 1, 0, "pro/none/0;" },
+	{ "bad,cpts_manager:cpts:3", 1, 1, "cpts_manager/cpts/3;" },
+};
+
+START_TEST(test_session_roles_parse)
+{
+	struct arena a;
+	struct role_grant *g = (void *)1;
+	struct buf got = BUF_INIT;
+	size_t n = 99, bad, i;
+
+	arena_init(&a, 256);
+	bad = session_roles_parse(&a, grant_lists[_i].list, &g, &n);
+	for (i = 0; i < n; i++)
+		buf_printf(&got, "%s/%s/%lld;", g[i].role, g[i].scope_type,
+		    g[i].scope_id);
+	ck_assert_msg(n == grant_lists[_i].n && bad == grant_lists[_i].bad,
+	    "\"%s\": %zu parsed, %zu bad", grant_lists[_i].list, n, bad);
+	ck_assert_str_eq(buf_str(&got), grant_lists[_i].want);
+	buf_free(&got);
+	arena_free(&a);
+}
+END_TEST
+
+START_TEST(test_session_roles_parse_null)
+{
+	struct arena a;
+	struct role_grant *g = (void *)1;
+	size_t n = 99;
+
+	arena_init(&a, 256);
+	ck_assert_uint_eq(session_roles_parse(&a, NULL, &g, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(g);
+	arena_free(&a);
+}
+END_TEST
+
 static Suite *
 roles_suite(void)
 {
 	Suite *s = suite_create("roles");
 	TCase *tr = tcase_create("roles");
 	TCase *ta = tcase_create("applications and CGU");
+	TCase *tg = tcase_create("session grants");
 
 	tcase_add_test(tr, test_tables);
 	tcase_add_loop_test(tr, test_role_scope_every_pair, 0,
@@ -453,6 +524,9 @@ roles_suite(void)
 	tcase_add_test(ta, test_cgudef_body_length);
 	tcase_add_loop_test(ta, test_cgudef_body_normalise, 0, NELEM(bodies));
 	suite_add_tcase(s, ta);
+	tcase_add_loop_test(tg, test_session_roles_parse, 0, NELEM(grant_lists));
+	tcase_add_test(tg, test_session_roles_parse_null);
+	suite_add_tcase(s, tg);
 	return s;
 }
 

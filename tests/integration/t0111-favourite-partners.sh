@@ -13,12 +13,12 @@ P4=$(idnps_of 8111000004) ME=$(idnps_of 8111000005)
 GRENOBLE="postal=38000 insee=38185 commune=Grenoble"
 ECHIROLLES="postal=38130 insee=38151 commune=Échirolles"
 lines=(
-	"$(act_line idnps="$P1" last=GARNIER first=ÉLISE $GRENOBLE number=3 street="DU LYCEE" \
+	"$(act_line idnps="$P1" last=GARNUCHE first=ÉLISE $GRENOBLE number=3 street="DU LYCEE" \
 		phone=0476000001 company="CABINET MEDICAL DU LYCEE")"
-	"$(act_line idnps="$P2" last=GARNIER-DUVAL first=MARC prof=60 prof_label=Infirmier $ECHIROLLES)"
+	"$(act_line idnps="$P2" last=GARNUCHE-DUVAL first=MARC prof=60 prof_label=Infirmier $ECHIROLLES)"
 	"$(act_line idnps="$P3" last="D'ORGEVAL" first=ANNE prof=70 prof_label=Masseur-Kinésithérapeute $GRENOBLE)"
-	"$(act_line idnps="$P4" last=GARNIERI first=LUC prof=60 prof_label=Infirmier $GRENOBLE)"
-	"$(act_line idnps="$ME" last=GARNIEROT first=PAUL $GRENOBLE)"
+	"$(act_line idnps="$P4" last=GARNUCHEI first=LUC prof=60 prof_label=Infirmier $GRENOBLE)"
+	"$(act_line idnps="$ME" last=GARNUCHEOT first=PAUL $GRENOBLE)"
 )
 for i in $(seq -w 1 25); do
 	lines+=("$(act_line idnps="$(idnps_of 81110001"$i")" last=ZUGARTEST first="N$i" prof=60 \
@@ -42,7 +42,7 @@ audits() { sql "SELECT COUNT(*) FROM parvis.audit_log WHERE user_id = $ua AND ac
 hits() { grep -o 'name="pro" value="[0-9]*"' "$HTTP_DIR/body" | grep -o '[0-9]\{10,\}' | paste -sd ' ' || true; }
 
 note "anonymous: to the login page"
-http GET '/compte/partenaires?nom=garnier'
+http GET '/compte/partenaires?nom=garnuche'
 assert_status 303
 assert_header Location '^/connexion'
 
@@ -56,13 +56,13 @@ assert_body_contains '<option value="70">Masseur-Kinésithérapeute</option>'
 T=$(csrf)
 
 note "search by name: start of the last name, accents and case ignored; oneself not offered"
-http GET /compte/partenaires -G --data-urlencode 'nom=garnier'
+http GET /compte/partenaires -G --data-urlencode 'nom=garnuche'
 assert_status 200
-[[ $(hits) == "$P1 $P2 $P4" ]] || fail "garnier: $(hits)"
-assert_body_contains 'ÉLISE GARNIER – Médecin (Grenoble)'
-assert_body_contains 'MARC GARNIER-DUVAL – Infirmier (Échirolles)'
-assert_body_contains 'PAUL GARNIEROT – Médecin (Grenoble) : vous'
-for n in 'élise garnier' 'GARNIER Elise' 'Garnier  élise'; do
+[[ $(hits) == "$P1 $P2 $P4" ]] || fail "garnuche: $(hits)"
+assert_body_contains 'ÉLISE GARNUCHE – Médecin (Grenoble)'
+assert_body_contains 'MARC GARNUCHE-DUVAL – Infirmier (Échirolles)'
+assert_body_contains 'PAUL GARNUCHEOT – Médecin (Grenoble) : vous'
+for n in 'élise garnuche' 'GARNUCHE Elise' 'Garnuche  élise'; do
 	http GET /compte/partenaires -G --data-urlencode "nom=$n"
 	[[ $(hits) == "$P1" ]] || fail "$n: $(hits)"
 done
@@ -70,18 +70,18 @@ for n in "d'orgeval" 'dorgeval' 'D’ORGEVAL'; do
 	http GET /compte/partenaires -G --data-urlencode "nom=$n"
 	[[ $(hits) == "$P3" ]] || fail "$n: $(hits)"
 done
-http GET /compte/partenaires -G --data-urlencode 'nom=garnier duval'
-[[ $(hits) == "$P2" ]] || fail "garnier duval: $(hits)"
-http GET /compte/partenaires -G --data-urlencode 'nom=_arnier'
+http GET /compte/partenaires -G --data-urlencode 'nom=garnuche duval'
+[[ $(hits) == "$P2" ]] || fail "garnuche duval: $(hits)"
+http GET /compte/partenaires -G --data-urlencode 'nom=_arnuche'
 [[ -z $(hits) ]] || fail "_ matched: $(hits)"
 assert_body_contains 'Aucun professionnel de l'"'"'annuaire ne correspond'
 note "profession and postal code narrow it"
-http GET /compte/partenaires -G --data-urlencode 'nom=garnier' --data-urlencode profession=60
-[[ $(hits) == "$P2 $P4" ]] || fail "garnier infirmier: $(hits)"
-http GET /compte/partenaires -G --data-urlencode 'nom=garnier' --data-urlencode code_postal=38000
-[[ $(hits) == "$P1 $P4" ]] || fail "garnier 38000: $(hits)"
-http GET /compte/partenaires -G --data-urlencode 'nom=garnier' --data-urlencode code_postal=38000 --data-urlencode profession=60
-[[ $(hits) == "$P4" ]] || fail "garnier 38000 infirmier: $(hits)"
+http GET /compte/partenaires -G --data-urlencode 'nom=garnuche' --data-urlencode profession=60
+[[ $(hits) == "$P2 $P4" ]] || fail "garnuche infirmier: $(hits)"
+http GET /compte/partenaires -G --data-urlencode 'nom=garnuche' --data-urlencode code_postal=38000
+[[ $(hits) == "$P1 $P4" ]] || fail "garnuche 38000: $(hits)"
+http GET /compte/partenaires -G --data-urlencode 'nom=garnuche' --data-urlencode code_postal=38000 --data-urlencode profession=60
+[[ $(hits) == "$P4" ]] || fail "garnuche 38000 infirmier: $(hits)"
 note "at most 20 hits"
 http GET /compte/partenaires -G --data-urlencode 'nom=zugartest'
 [[ $(hits | wc -w) == 20 ]] || fail "not 20 hits: $(hits | wc -w)"
@@ -96,7 +96,7 @@ assert_body_contains 'Saisissez un code postal à 5 chiffres.'
 [[ -z $(hits) ]] || fail "searched anyway"
 
 note "several ticked, added at once, in order, audited"
-http POST /compte/partenaires/ajout --data-urlencode "csrf=$T" --data "pro=$P1&pro=$P2&pro=$P1&nom=garnier"
+http POST /compte/partenaires/ajout --data-urlencode "csrf=$T" --data "pro=$P1&pro=$P2&pro=$P1&nom=garnuche"
 assert_status 303
 assert_header Location '^/compte/partenaires\?ok=partenaires-ajoutes$'
 [[ $(sql "SELECT GROUP_CONCAT(CONCAT(position, ':', idnps) ORDER BY position) FROM parvis.user_favorite_partner
@@ -107,7 +107,7 @@ http GET '/compte/partenaires?ok=partenaires-ajoutes'
 assert_status 200
 assert_body_contains 'Les professionnels ont été ajoutés'
 assert_body_contains 'Mes partenaires (2 sur 20)'
-assert_body_contains 'ÉLISE GARNIER'
+assert_body_contains 'ÉLISE GARNUCHE'
 assert_body_contains 'CABINET MEDICAL DU LYCEE'
 assert_body_contains 'DU LYCEE'
 assert_body_contains '38000 Grenoble'
@@ -115,8 +115,8 @@ assert_body_contains 'Tél. : 04 76 00 00 01'
 assert_body_contains "RPPS ${P1:1}"
 assert_body_contains "action=\"/compte/partenaires/$P1/retrait\""
 assert_body_not_contains 'ne figure plus'
-http GET /compte/partenaires -G --data-urlencode 'nom=garnier'
-assert_body_contains 'ÉLISE GARNIER – Médecin (Grenoble) : déjà parmi vos partenaires'
+http GET /compte/partenaires -G --data-urlencode 'nom=garnuche'
+assert_body_contains 'ÉLISE GARNUCHE – Médecin (Grenoble) : déjà parmi vos partenaires'
 [[ $(hits) == "$P4" ]] || fail "partners offered again: $(hits)"
 
 note "refused: already there, unknown to the directory, malformed, none, oneself, CSRF; nothing changed"
@@ -128,7 +128,7 @@ assert_status 422
 assert_body_contains 'ne figure pas dans'
 http POST /compte/partenaires/ajout --data-urlencode "csrf=$T" --data "pro=${P3:0:11}x"
 assert_status 422
-http POST /compte/partenaires/ajout --data-urlencode "csrf=$T" --data "nom=garnier"
+http POST /compte/partenaires/ajout --data-urlencode "csrf=$T" --data "nom=garnuche"
 assert_status 422
 assert_body_contains 'Cochez au moins un professionnel'
 assert_body_contains 'id="resultats-error"'
@@ -145,11 +145,11 @@ sql "UPDATE parvis.professional SET file_status = 'disappeared' WHERE idnps = '$
 http POST /compte/partenaires --data-urlencode "csrf=$T" --data-urlencode "idnps=$(idnps_of 8111888888)"
 assert_status 303
 http GET /compte/partenaires
-assert_body_contains 'ÉLISE GARNIER'
+assert_body_contains 'ÉLISE GARNUCHE'
 assert_body_contains 'ne figure plus dans l'"'"'annuaire'
 assert_body_contains 'absent de l'"'"'annuaire'
 assert_body_contains "RPPS $(idnps_of 8111888888 | cut -c2-)"
-http GET /compte/partenaires -G --data-urlencode 'nom=garnier'
+http GET /compte/partenaires -G --data-urlencode 'nom=garnuche'
 [[ $(hits) == "$P4" ]] || fail "a professional gone from the directory is offered: $(hits)"
 http POST /compte/partenaires/ajout --data-urlencode "csrf=$T" --data "pro=$P1"
 assert_status 422

@@ -115,6 +115,18 @@ search --data-urlencode lieu=39 --data-urlencode profession=70
 note "someone with two sites comes once"
 search --data-urlencode "lieu=39000, 39200" --data-urlencode specialite=SM54
 [[ $(list) == "$F $A" ]] || fail "two sites: $(list)"
+note "the site shown: the first (by id) in the place, else the first"
+first_site=$(sql "SELECT postal_code FROM parvis.practice_site WHERE idnps = '$F' ORDER BY id LIMIT 1")
+[[ $first_site == 39000 ]] || fail "PETITGIRARD's first site is in $first_site"
+search --data-urlencode nom=PETITGIRARD
+assert_body_contains '39000 Lons-le-Saunier'
+assert_body_not_contains '39200 Saint-Claude'
+search --data-urlencode nom=PETITGIRARD --data-urlencode lieu=39200
+assert_body_contains '39200 Saint-Claude'
+assert_body_not_contains '39000 Lons-le-Saunier'
+search --data-urlencode nom=PETITGIRARD --data-urlencode "lieu=39200, 39000"
+assert_body_contains '39000 Lons-le-Saunier'
+assert_body_not_contains '39200 Saint-Claude'
 
 note "at most 50 results, the most relevant first"
 search --data-urlencode lieu=39300 --data-urlencode profession=60

@@ -765,6 +765,12 @@ step1_post(struct req *r)
 	if ((fd = form_get(r, p.form_version)) == NULL)
 		goto fail;
 	ncur = items_read(r, &f, fd, cur, item_ids);
+	/* A STEP 1 with nothing observed is no screening: it would count as
+	 * done and put off the next one.  A draft may stay empty. */
+	if (validate && ncur == 0)
+		icope_form_error(&f, "reponses", "Fonctions", "Aucune réponse "
+		    "n'est saisie : renseignez au moins un élément d'une "
+		    "fonction avant de valider, ou enregistrez le brouillon.");
 	if (f.nerr > 0) {
 		db_rollback(db);
 		goto refused;

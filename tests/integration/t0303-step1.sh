@@ -57,6 +57,11 @@ http POST "/icope/usagers/$pid/step1" --data-urlencode "csrf=$tok" --data "actio
 	--data "date=$first&mode=nimporte"
 assert_status 422
 assert_body_contains 'id="mode-error"'
+http POST "/icope/usagers/$pid/step1" --data-urlencode "csrf=$tok" --data "action=valider" \
+	--data "date=$first&mode=hetero_pro"
+assert_status 422
+assert_body_contains 'id="reponses-error"'
+assert_body_contains 'Aucune réponse n&#39;est saisie'
 [[ $(q "SELECT COUNT(*) FROM parvis.icope_step1 WHERE patient_id = $pid") == 0 ]] || fail "a STEP 1 was stored"
 
 note "save as draft, then take it up again"

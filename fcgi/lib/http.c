@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "crypto.h"
+#include "db.h"
 #include "log.h"
 #include "valid.h"
 
@@ -215,6 +216,28 @@ http_ok_message(struct req *r, const struct http_message *msgs, size_t n)
 		if (strcmp(ok, msgs[i].key) == 0)
 			return msgs[i].text;
 	return NULL;
+}
+
+bool
+http_begin_locked(struct req *r, int stmt, long long id, struct db_result *row,
+    const char *missing, int *answer)
+{
+	struct db *db = r->app->db;
+
+	*answer = -1;
+	if (db_begin(db) != DB_OK)
+		return false;
+	switch (db_query_row(db, &r->arena, stmt, DB_PARAMS(DBP_INT(id)), row)) {
+	case DB_OK:
+		return true;
+	case DB_NOT_FOUND:
+		db_rollback(db);
+		*answer = http_error(r, 404, missing);
+		return false;
+	default:
+		db_rollback(db);
+		return false;
+	}
 }
 
 const char *

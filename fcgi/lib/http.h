@@ -117,6 +117,15 @@ bool	 http_local_path(const char *path);
  * when it is missing or not such a number (the caller answers 404). */
 long long http_path_id(struct req *r, const char *name);
 
+struct db_result;
+/* Begins the request's transaction and reads, with statement stmt (one
+ * parameter: id, a locking read), the row a change works on into row.
+ * Returns true; or false with the transaction ended and *answer set to the
+ * handler's answer: the 404 page with the French message missing when there
+ * is no such row, -1 after a database failure. */
+bool	 http_begin_locked(struct req *r, int stmt, long long id,
+	    struct db_result *row, const char *missing, int *answer);
+
 /* A fixed confirmation message, chosen by a page's ?ok= code. */
 struct http_message {
 	const char	*key;

@@ -198,24 +198,8 @@ fail_rollback(struct req *r)
 static bool
 cpts_lock(struct req *r, long long id, struct db_result *c, int *answer)
 {
-	struct db *db = r->app->db;
-
-	if (db_begin(db) != DB_OK) {
-		*answer = -1;
-		return false;
-	}
-	switch (db_query_row(db, &r->arena, Q(AC_LOCK), DB_PARAMS(DBP_INT(id)),
-	    c)) {
-	case DB_OK:
-		return true;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		*answer = http_error(r, 404, "Cette CPTS n'existe pas.");
-		return false;
-	default:
-		*answer = fail_rollback(r);
-		return false;
-	}
+	return http_begin_locked(r, Q(AC_LOCK), id, c,
+	    "Cette CPTS n'existe pas.", answer);
 }
 
 /* The codes of a list joined by sep, from r's arena. */

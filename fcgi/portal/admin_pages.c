@@ -803,23 +803,8 @@ admin_role_revoke(struct req *r)
 static bool
 user_lock(struct req *r, long long uid, struct db_result *u, int *answer)
 {
-	struct db *db = r->app->db;
-
-	*answer = -1;
-	if (db_begin(db) != DB_OK)
-		return false;
-	switch (db_query_row(db, &r->arena, Q(ADM_USER_LOCK),
-	    DB_PARAMS(DBP_INT(uid)), u)) {
-	case DB_OK:
-		return true;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		*answer = http_error(r, 404, "Cet utilisateur n'existe pas.");
-		return false;
-	default:
-		db_rollback(db);
-		return false;
-	}
+	return http_begin_locked(r, Q(ADM_USER_LOCK), uid, u,
+	    "Cet utilisateur n'existe pas.", answer);
 }
 
 /* The audit detail of a link: "old → new" and what the directory says. */

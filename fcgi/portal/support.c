@@ -432,21 +432,9 @@ request_lock(struct req *r, long long id, struct db_result *req, int *answer)
 {
 	struct db *db = r->app->db;
 
-	*answer = -1;
-	if (db_begin(db) != DB_OK)
+	if (!http_begin_locked(r, Q(SUP_REQUEST_LOCK), id, req,
+	    "Cette demande de compte n'existe pas.", answer))
 		return false;
-	switch (db_query_row(db, &r->arena, Q(SUP_REQUEST_LOCK), DB_PARAMS(
-	    DBP_INT(id)), req)) {
-	case DB_OK:
-		break;
-	case DB_NOT_FOUND:
-		db_rollback(db);
-		*answer = http_error(r, 404, "Cette demande de compte n'existe pas.");
-		return false;
-	default:
-		db_rollback(db);
-		return false;
-	}
 	if (strcmp(db_cell(req, 0, 9), "pending") != 0) {
 		db_rollback(db);
 		*answer = request_page(r, 409, id, NULL, NULL,

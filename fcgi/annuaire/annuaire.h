@@ -120,6 +120,9 @@ struct search_result {
 	size_t		 nexact;
 	bool		 national;		/* no place: exact matches only */
 	bool		 empty_query;
+	/* The checksum of the form's lists when the search read it with the
+	 * place's count (search_form_choices then need not), or NULLs. */
+	const char	*choices_sum[3];
 };
 
 /* Resolves the free text of a place (postal codes, a department, the
@@ -144,8 +147,10 @@ int	 search_read_criteria(struct req *r, struct search *s);
 /* Runs the search; returns 0, or -1 after a database failure. */
 int	 search_run(struct req *r, const struct search *s, struct search_result *out);
 /* Adds the lists a search form offers (professions, specialties, care
- * modalities, equipment) with the current choices marked. */
-int	 search_form_choices(struct req *r, struct tdict *ctx, const struct search *s);
+ * modalities, equipment) with the current choices marked; res is the
+ * search just run (its checksum of the lists), or NULL. */
+int	 search_form_choices(struct req *r, struct tdict *ctx, const struct search *s,
+	    const struct search_result *res);
 /* Adds the hits to ctx: lists "exact" and "approx", counts. */
 void	 search_hits_tdict(struct req *r, struct tdict *ctx,
 	    const struct search_result *res, bool show_status);

@@ -497,7 +497,7 @@ cpts_search(struct req *r)
 	tdict_str(ctx, "title", "Module CPTS – recherche");
 	tlist_add_str(tdict_list(ctx, "scripts"), "annuaire.js");
 	cpts_page_tdict(ctx, &c);
-	if (search_form_choices(r, ctx, &s) != 0)
+	if (search_form_choices(r, ctx, &s, &res) != 0)
 		return -1;
 	l = tdict_list(ctx, "chips");
 	for (i = 0; i < ch.n; i++) {

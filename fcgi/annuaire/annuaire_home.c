@@ -34,7 +34,7 @@ annuaire_home(struct req *r)
 		return -1;
 	ctx = http_ctx(r);
 	tdict_str(ctx, "title", "Annuaire");
-	if (search_form_choices(r, ctx, &s) != 0)
+	if (search_form_choices(r, ctx, &s, &res) != 0)
 		return -1;
 	tdict_str(ctx, "lieu", place);
 	tdict_bool(ctx, "searched", searched && s.error == NULL);

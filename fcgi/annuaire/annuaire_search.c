@@ -928,20 +928,12 @@ skill_index_usable(struct req *r)
 	return usable > 0;
 }
 
-/*
- * The checksum of the form's lists read by this request's SQ_PLACE_STAT
- * (one statement less for choices_get): valid only for the request whose
- * id it holds.
- */
-static struct {
-	char		 request_id[sizeof(((struct req *)0)->request_id)];
-	const char	*sum[3];
-} choices_read;
-
 /* The active sites of the place (of the profession, if one is asked),
- * from the import's counts; -1 after a database failure. */
+ * from the import's counts; -1 after a database failure.  The same
+ * statement reads the checksum of the form's lists into out (one
+ * statement less for search_form_choices). */
 static long long
-place_sites(struct req *r, const struct bound *b)
+place_sites(struct req *r, const struct bound *b, struct search_result *out)
 {
 	struct sparams p = { .n = 0 };
 	struct db_result res;
@@ -953,12 +945,8 @@ place_sites(struct req *r, const struct bound *b)
 	if (db_query_row(r->app->db, &r->arena, Q(SQ_PLACE_STAT), p.v, p.n,
 	    &res) != DB_OK)
 		return -1;
-	if (r->request_id[0] != '\0') {
-		for (i = 0; i < 3; i++)
-			choices_read.sum[i] = db_cell(&res, 0, i + 1);
-		memcpy(choices_read.request_id, r->request_id,
-		    sizeof(choices_read.request_id));
-	}
+	for (i = 0; i < 3; i++)
+		out->choices_sum[i] = db_cell(&res, 0, i + 1);
 	return db_cell_int(&res, 0, 0);
 }
 
@@ -1011,7 +999,7 @@ place_exact(struct req *r, const struct search *s, const struct bound *b,
 	/* By name or in a single postal code, such a search reads only what
 	 * it shows: the place's size does not matter. */
 	if (!few || (s->name == NULL && !single)) {
-		if ((sites = place_sites(r, b)) < 0)
+		if ((sites = place_sites(r, b, out)) < 0)
 			return -1;
 	}
 	/* In name order, a name typed reads only its own range; a
@@ -1204,9 +1192,6 @@ search_run(struct req *r, const struct search *s, struct search_result *out)
 	int stmt;
 
 	memset(out, 0, sizeof(*out));
-	/* Whatever a previous request left (its id cannot be this one's,
-	 * but an id is only as unique as the random source). */
-	choices_read.request_id[0] = '\0';
 	if (s->error != NULL)
 		return 0;
 	memset(&b, 0, sizeof(b));
@@ -1391,8 +1376,9 @@ static struct {
 /* Points *prof, *skills, *opts at the worker's copy of the lists, read
  * again when the database's differ.  Returns 0 or -1. */
 static int
-choices_get(struct req *r, const struct db_result **prof,
-    const struct db_result **skills, const struct db_result **opts)
+choices_get(struct req *r, const struct search_result *done,
+    const struct db_result **prof, const struct db_result **skills,
+    const struct db_result **opts)
 {
 	struct db_result res;
 	const char *sum[3];
@@ -1400,10 +1386,9 @@ choices_get(struct req *r, const struct db_result **prof,
 	bool same = choices.loaded;
 
 	/* The search read the checksum already (SQ_PLACE_STAT), or not. */
-	if (r->request_id[0] != '\0' && strcmp(choices_read.request_id,
-	    r->request_id) == 0) {
+	if (done != NULL && done->choices_sum[0] != NULL) {
 		for (i = 0; i < 3; i++)
-			sum[i] = choices_read.sum[i];
+			sum[i] = done->choices_sum[i];
 	} else {
 		if (db_query_row(r->app->db, &r->arena, Q(SQ_CHOICES_SUM),
 		    DB_NOPARAMS, &res) != DB_OK)
@@ -1411,7 +1396,6 @@ choices_get(struct req *r, const struct db_result **prof,
 		for (i = 0; i < 3; i++)
 			sum[i] = db_cell(&res, 0, i);
 	}
-	choices_read.request_id[0] = '\0';
 	for (i = 0; i < 3 && same; i++)
 		same = sum[i] != NULL && strcmp(choices.sum[i], sum[i]) == 0;
 	if (!same) {
@@ -1442,14 +1426,15 @@ choices_get(struct req *r, const struct db_result **prof,
 }
 
 int
-search_form_choices(struct req *r, struct tdict *ctx, const struct search *s)
+search_form_choices(struct req *r, struct tdict *ctx, const struct search *s,
+    const struct search_result *res)
 {
 	const struct db_result *prof, *skills, *opts;
 	struct tlist *l, *groups = NULL, *items = NULL;
 	const char *group = NULL;
 	size_t i;
 
-	if (choices_get(r, &prof, &skills, &opts) != 0)
+	if (choices_get(r, res, &prof, &skills, &opts) != 0)
 		return -1;
 	l = tdict_list(ctx, "professions");
 	for (i = 0; i < prof->nrows; i++) {

@@ -218,6 +218,13 @@ http_ok_message(struct req *r, const struct http_message *msgs, size_t n)
 	return NULL;
 }
 
+int
+http_fail_rollback(struct req *r)
+{
+	db_rollback(r->app->db);
+	return -1;
+}
+
 bool
 http_begin_locked(struct req *r, int stmt, long long id, struct db_result *row,
     const char *missing, int *answer)

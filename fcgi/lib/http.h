@@ -117,6 +117,11 @@ bool	 http_local_path(const char *path);
  * when it is missing or not such a number (the caller answers 404). */
 long long http_path_id(struct req *r, const char *name);
 
+/* After a system failure inside a change's transaction: rolls it back (the
+ * change and its audit row go together); returns -1 for the handler to
+ * return, so that the pipeline answers 500/503. */
+int	 http_fail_rollback(struct req *r);
+
 struct db_result;
 /* Begins the request's transaction and reads, with statement stmt (one
  * parameter: id, a locking read), the row a change works on into row.

@@ -185,13 +185,6 @@ cpts_ctx(struct req *r, const char *title)
 	return ctx;
 }
 
-static int
-fail_rollback(struct req *r)
-{
-	db_rollback(r->app->db);
-	return -1;
-}
-
 /* Begins the transaction and locks CPTS id (its row into c).  Returns
  * true, or false with *answer set to the handler's answer (404 page, or -1
  * after a database failure) and the transaction ended. */
@@ -595,7 +588,7 @@ cpts_create(struct req *r)
 		return -1;
 	if (db_exec(db, Q(AC_TERRITORY_INSERT), DB_PARAMS(DBP_STR(f.name),
 	    DBP_INT(r->session->user_id)), NULL) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	tid = (long long)db_insert_id(db);
 	rc = db_exec(db, Q(AC_CPTS_INSERT), DB_PARAMS(DBP_STR(f.name),
 	    DBP_INT(tid), DBP_INT(r->now), DBP_INT(r->now),
@@ -606,7 +599,7 @@ cpts_create(struct req *r)
 		return cpts_page(r, 422, &f, NULL, NULL);
 	}
 	if (rc != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	id = (long long)db_insert_id(db);
 	if (territory_write(r, tid, &f) != DB_OK ||
 	    audit(r, "cpts.create", "cpts", arena_printf(&r->arena, "%lld", id),
@@ -615,7 +608,7 @@ cpts_create(struct req *r)
 	    codes_join(r, &f.postal, ","), codes_join(r, &f.communes, ","),
 	    f.ask_unknown ? "; codes absents de l'annuaire acceptés" : "")) !=
 	    DB_OK || db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/cpts/%lld?ok=cpts-creee", id));
 }
@@ -665,7 +658,7 @@ cpts_update(struct req *r)
 	if (db_query(db, &r->arena, Q(AC_POSTAL), DB_PARAMS(DBP_INT(tid)),
 	    &old_pc) != DB_OK || db_query(db, &r->arena, Q(AC_COMMUNES),
 	    DB_PARAMS(DBP_INT(tid)), &old_com) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	rc = db_exec(db, Q(AC_CPTS_UPDATE), DB_PARAMS(DBP_STR(f.name),
 	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(id)), NULL);
 	if (rc == DB_DUPLICATE) {
@@ -677,7 +670,7 @@ cpts_update(struct req *r)
 	    db_exec(db, Q(AC_TERRITORY_RENAME), DB_PARAMS(DBP_STR(f.name),
 	    DBP_INT(r->session->user_id), DBP_INT(tid)), NULL) != DB_OK ||
 	    territory_write(r, tid, &f) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	/* What changed, for the audit log. */
 	dpc = codes_diff(r, &old_pc, &f.postal);
 	dcom = codes_diff(r, &old_com, &f.communes);
@@ -695,7 +688,7 @@ cpts_update(struct req *r)
 	buf_free(&b);
 	if (audit(r, "cpts.update", "cpts", arena_printf(&r->arena, "%lld", id),
 	    0, AUDIT_OK, detail) != DB_OK || db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/cpts/%lld?ok=cpts-modifiee", id));
 }
@@ -752,7 +745,7 @@ manager_add(struct req *r)
 		    "e-mail.";
 		return cpts_page_again(r, id, 422, &mf, NULL);
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	uid = db_cell_int(&u, 0, 0);
 	login = db_cell(&u, 0, 1);
@@ -766,13 +759,13 @@ manager_add(struct req *r)
 		    "CPTS.", login);
 		return cpts_page_again(r, id, 422, &mf, NULL);
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	/* The same audit row as the grant on the user's page. */
 	if (audit(r, "role.grant", "user", login, 0, AUDIT_OK,
 	    arena_printf(&r->arena, "cpts_manager:cpts:%lld", id)) != DB_OK ||
 	    db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/cpts/%lld?ok=gestionnaire-ajoute", id));
 }
@@ -804,7 +797,7 @@ manager_remove(struct req *r)
 		return -1;
 	if (db_exec(db, Q(AC_ROLE_REVOKE), DB_PARAMS(DBP_INT(uid), DBP_INT(id)),
 	    &n) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	if (n == 0) {
 		db_rollback(db);
 		return cpts_page_again(r, id, 409, NULL, "Ce compte ne gère pas "
@@ -813,7 +806,7 @@ manager_remove(struct req *r)
 	if (audit(r, "role.revoke", "user", db_cell(&u, 0, 0), 0, AUDIT_OK,
 	    arena_printf(&r->arena, "cpts_manager:cpts:%lld", id)) != DB_OK ||
 	    db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/cpts/%lld?ok=gestionnaire-retire", id));
 }
@@ -844,7 +837,7 @@ cpts_delete(struct req *r)
 	    DBP_INT(id), DBP_INT(id), DBP_INT(tid)), &use) != DB_OK ||
 	    db_query(db, &r->arena, Q(AC_MANAGERS), DB_PARAMS(DBP_INT(id)),
 	    &managers) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	msg = NULL;
 	if (db_cell_int(&use, 0, 0) > 0 || db_cell_int(&use, 0, 1) > 0 ||
 	    db_cell_int(&use, 0, 2) > 0)
@@ -873,11 +866,11 @@ cpts_delete(struct req *r)
 		if (audit(r, "role.revoke", "user", db_cell(&managers, i, 1), 0,
 		    AUDIT_OK, arena_printf(&r->arena, "cpts_manager:cpts:%lld",
 		    id)) != DB_OK)
-			return fail_rollback(r);
+			return http_fail_rollback(r);
 	if (db_exec(db, Q(AC_MANAGERS_CLEAR), DB_PARAMS(DBP_INT(id)),
 	    NULL) != DB_OK ||
 	    db_exec(db, Q(AC_CPTS_DELETE), DB_PARAMS(DBP_INT(id)), NULL) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	rc = db_exec(db, Q(AC_TERRITORY_DELETE), DB_PARAMS(DBP_INT(tid)), NULL);
 	if (rc == DB_CONSTRAINT) {
 		/* ICOPE's patients or alerts are placed in the territory. */
@@ -895,7 +888,7 @@ cpts_delete(struct req *r)
 	    &r->arena, "nom=%s; territoire=%lld; %zu gestionnaire(s) retiré(s)",
 	    db_cell(&c, 0, 1), tid, managers.nrows)) != DB_OK ||
 	    db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, "/admin/cpts?ok=cpts-supprimee");
 }
 

@@ -348,15 +348,6 @@ admin_ctx(struct req *r, const char *title, const char *section)
 	return ctx;
 }
 
-/* After a system failure inside a change's transaction: roll it back
- * (the change and its audit row go together) and let the pipeline answer. */
-static int
-fail_rollback(struct req *r)
-{
-	db_rollback(r->app->db);
-	return -1;
-}
-
 /* ---- dashboard ---- */
 
 static int
@@ -744,11 +735,11 @@ admin_role_grant(struct req *r)
 		    "cette portée.");
 		return user_page(r, uid, 422, &g, NULL);
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	if (audit(r, "role.grant", "user", login, 0, AUDIT_OK, spec) != DB_OK ||
 	    db_commit(r->app->db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/utilisateurs/%lld?ok=role-attribue", uid));
 }
@@ -782,7 +773,7 @@ admin_role_revoke(struct req *r)
 		return -1;
 	if (db_exec(r->app->db, Q(ADM_ROLE_REVOKE), DB_PARAMS(DBP_INT(uid),
 	    DBP_STR(role), DBP_STR(scope), DBP_INT(scope_id)), &affected) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	if (affected == 0) {
 		db_rollback(r->app->db);
 		return user_page(r, uid, 409, NULL, "Cet utilisateur n'a pas (ou "
@@ -790,7 +781,7 @@ admin_role_revoke(struct req *r)
 	}
 	if (audit(r, "role.revoke", "user", login, 0, AUDIT_OK, spec) != DB_OK ||
 	    db_commit(r->app->db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/utilisateurs/%lld?ok=role-retire", uid));
 }
@@ -871,7 +862,7 @@ admin_idnps_set(struct req *r)
 	case DB_NOT_FOUND:
 		break;
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	switch (db_exec(db, Q(ADM_USER_SET_IDNPS), DB_PARAMS(DBP_STR(idnps),
 	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(uid)), NULL)) {
@@ -883,12 +874,12 @@ admin_idnps_set(struct req *r)
 		    "professionnel n'a qu'un compte.";
 		return user_page_full(r, uid, 422, NULL, &rf, NULL);
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	if ((detail = idnps_detail(r, old, idnps)) == NULL ||
 	    audit(r, "user.idnps", "user", login, 0, AUDIT_OK, detail) != DB_OK ||
 	    db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/utilisateurs/%lld?ok=rpps-relie", uid));
 }
@@ -918,7 +909,7 @@ admin_idnps_clear(struct req *r)
 	    NULL) != DB_OK ||
 	    audit(r, "user.idnps", "user", login, 0, AUDIT_OK,
 	    idnps_detail(r, old, NULL)) != DB_OK || db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/utilisateurs/%lld?ok=rpps-retire", uid));
 }
@@ -1187,20 +1178,20 @@ app_save(struct req *r, struct app_form *f)
 		form_error_add(&f->fe, "cgu", "Choisissez un document de la liste.");
 		return app_form_page(r, 422, f);
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	if (id == 0)
 		id = (long long)db_insert_id(db);
 	if (db_exec(db, Q(ADM_APP_ROLES_CLEAR), DB_PARAMS(DBP_INT(id)), NULL) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	for (k = 0; k < ROLE_COUNT; k++)
 		if (f->d.roles[k] && db_exec(db, Q(ADM_APP_ROLE_ADD), DB_PARAMS(
 		    DBP_INT(id), DBP_STR(role_rules[k].role)), NULL) != DB_OK)
-			return fail_rollback(r);
+			return http_fail_rollback(r);
 	if (audit(r, f->id == 0 ? "application.create" : "application.update",
 	    "application", f->d.code, 0, AUDIT_OK,
 	    app_audit_detail(r, f)) != DB_OK || db_commit(db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, f->id == 0 ?
 	    "/admin/applications?ok=application-creee" :
 	    "/admin/applications?ok=application-modifiee");
@@ -1290,11 +1281,11 @@ admin_cgu_create(struct req *r)
 		form_error_add(&fe, "code", "Un document a déjà ce code.");
 		return cgu_list_page(r, 422, code, title, &fe);
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	if (audit(r, "cgu.document.create", "cgu", code, 0, AUDIT_OK, title) != DB_OK ||
 	    db_commit(r->app->db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/cgu/%s?ok=document-cree", code));
 }
@@ -1415,12 +1406,12 @@ admin_cgu_publish(struct req *r)
 		    "document : choisissez un autre numéro.");
 		return cgu_doc_page(r, 422, &doc, version, body, &fe);
 	default:
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	}
 	if (audit(r, "cgu.publish", "cgu", arena_printf(&r->arena, "%s:%s", code,
 	    version), 0, AUDIT_OK, arena_printf(&r->arena, "%zu octets",
 	    strlen(body))) != DB_OK || db_commit(r->app->db) != DB_OK)
-		return fail_rollback(r);
+		return http_fail_rollback(r);
 	return http_redirect(r, arena_printf(&r->arena,
 	    "/admin/cgu/%s?ok=version-publiee", code));
 }

@@ -244,6 +244,26 @@ mail_count_for() {
 		wc -l
 }
 
+# mail_text ADDRESS: "Subject: ..." and the decoded body of the newest
+# message to ADDRESS.
+mail_text() {
+	mail_for "$1" | python3 -c 'import sys, email, email.policy
+m = email.message_from_binary_file(sys.stdin.buffer, policy=email.policy.default)
+print("Subject: " + m["subject"]); print(m.get_content())'
+}
+
+# mails_text ADDRESS: the same for every message to ADDRESS, oldest first,
+# each followed by a "=====" line.
+mails_text() {
+	local f
+	{ grep -l -i -F "X-RcptTo: $1" -r "$PARVIS_MAIL_DIR/new" "$PARVIS_MAIL_DIR/cur" 2>/dev/null || true; } |
+		xargs -r ls -tr | while read -r f; do
+		python3 -c 'import sys, email, email.policy
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print("Subject: " + m["subject"]); print(m.get_content()); print("=====")' "$f"
+	done
+}
+
 # wait_for_mail_to ADDRESS N [SECONDS]: until N messages went to ADDRESS.
 wait_for_mail_to() {
 	local deadline=$((SECONDS + ${3:-20}))
@@ -269,6 +289,21 @@ make_user() {
 		--mobile 0611223344 "${roles[@]}" --password-stdin >/dev/null ||
 		fail "cannot create user $login"
 	USER_ID=$(sql "SELECT id FROM parvis.app_user WHERE login = '$login'")
+}
+
+# account LOGIN [ROLE[:TYPE:ID]...]: make_user with exactly these roles
+# (default: pro), written here, so that a test does not depend on how
+# parvis-admin grants or scopes them.  The id is in $USER_ID.
+account() {
+	local r role type id
+	make_user "$1"
+	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
+	shift
+	for r in "${@:-pro}"; do
+		IFS=: read -r role type id <<<"$r"
+		sql "INSERT IGNORE INTO parvis.user_role (user_id, role, scope_type, scope_id)
+			VALUES ($USER_ID, '$role', '${type:-none}', ${id:-0})"
+	done
 }
 
 # accept_all_cgu USER_ID: record acceptance of every current CGU version.

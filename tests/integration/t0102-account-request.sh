@@ -9,17 +9,6 @@ D=test.parvis.localhost
 count() { sql "SELECT COUNT(*) FROM parvis.$1"; }
 requests() { count "account_request${1:+ WHERE $1}"; }
 outbox_to() { count "outbox WHERE recipient = '$1'"; }
-# account LOGIN [ROLE...]: make_user, with the roles also granted here (so
-# that the test does not depend on how parvis-admin grants them).
-account() {
-	local r
-	make_user "$1"
-	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
-	shift
-	for r in "${@:-pro}"; do
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role) VALUES ($USER_ID, '$r')"
-	done
-}
 
 # Luhn key of a 10-digit RPPS body: a valid 11-digit RPPS number.
 rpps() {
@@ -33,12 +22,6 @@ rpps() {
 		sum=$((sum + d))
 	done
 	printf '%s%s\n' "$s" $(((10 - sum % 10) % 10))
-}
-# mail_text ADDRESS: subject and decoded body of the newest mail to ADDRESS.
-mail_text() {
-	mail_for "$1" | python3 -c 'import sys, email, email.policy
-m = email.message_from_binary_file(sys.stdin.buffer, policy=email.policy.default)
-print(m["subject"]); print(m.get_content())'
 }
 # mail_has ADDRESS TEXT: the newest mail to ADDRESS holds TEXT.
 mail_has() {
@@ -135,7 +118,7 @@ rid=$(sql "SELECT id FROM parvis.account_request WHERE email = 'camille.t0102@$D
 note "the acknowledgement mail says what happens next"
 wait_for_mail_to "camille.t0102@$D" $((before + 1))
 text=$(mail_text "camille.t0102@$D")
-grep -q '^Votre demande de compte Parvis$' <<<"$text" || fail "acknowledgement subject: $text"
+grep -q '^Subject: Votre demande de compte Parvis$' <<<"$text" || fail "acknowledgement subject: $text"
 grep -q '4 à 7 jours' <<<"$text" || fail "the mail does not give the delay"
 grep -q 'votre identifiant' <<<"$text" || fail "the mail does not announce the identifier"
 grep -q 'Parvis, services numériques en santé' <<<"$text" || fail "unsigned mail"

@@ -11,27 +11,6 @@
 D=test.parvis.localhost
 count() { sql "SELECT COUNT(*) FROM parvis.$1"; }
 audits() { count "audit_log WHERE action = '$1'${2:+ AND object_id = '$2'}"; }
-# account LOGIN [ROLE...]: make_user, with the roles also granted here (so
-# that the test does not depend on how parvis-admin grants them).
-account() {
-	local r
-	make_user "$@"
-	shift
-	for r in "${@:-pro}"; do
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role) VALUES ($USER_ID, '$r')"
-	done
-}
-# mails_text ADDRESS: subjects and decoded bodies of every mail to ADDRESS,
-# oldest first.
-mails_text() {
-	local f
-	{ grep -l -i -F "X-RcptTo: $1" -r "$PARVIS_MAIL_DIR/new" "$PARVIS_MAIL_DIR/cur" 2>/dev/null || true; } |
-		xargs -r ls -tr | while read -r f; do
-		python3 -c 'import sys, email, email.policy
-m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-print("Subject: " + m["subject"]); print(m.get_content()); print("=====")' "$f"
-	done
-}
 # request FIRST LAST EMAIL [STATUS [HOURS_AGO [STRUCTURE]]]: an account
 # request made directly in the database; its id in $RID.
 request() {

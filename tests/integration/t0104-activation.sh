@@ -8,24 +8,6 @@
 
 D=test.parvis.localhost
 count() { sql "SELECT COUNT(*) FROM parvis.$1"; }
-account() {
-	local r
-	make_user "$@"
-	shift
-	for r in "${@:-pro}"; do
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role) VALUES ($USER_ID, '$r')"
-	done
-}
-# mails_text ADDRESS: subjects and decoded bodies of every mail to ADDRESS.
-mails_text() {
-	local f
-	{ grep -l -i -F "X-RcptTo: $1" -r "$PARVIS_MAIL_DIR/new" "$PARVIS_MAIL_DIR/cur" 2>/dev/null || true; } |
-		xargs -r ls -tr | while read -r f; do
-		python3 -c 'import sys, email, email.policy
-m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-print("Subject: " + m["subject"]); print(m.get_content()); print("=====")' "$f"
-	done
-}
 # validated FIRST LAST EMAIL: a request validated by the service centre;
 # the activation link's path in $LINK, the new user's id in $UID_NEW.
 validated() {

@@ -11,20 +11,6 @@ D=test.parvis.localhost
 count() { sql "SELECT COUNT(*) FROM parvis.$1"; }
 audits() { count "audit_log WHERE action = '$1'${2:+ AND object_id = '$2'}${3:+ AND outcome = '$3'}"; }
 outbox_to() { count "outbox WHERE recipient = '$1'"; }
-account() {
-	local r
-	make_user "$@"
-	shift
-	for r in "${@:-pro}"; do
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role) VALUES ($USER_ID, '$r')"
-	done
-}
-# mail_text ADDRESS: subject and decoded body of the newest mail to ADDRESS.
-mail_text() {
-	mail_for "$1" | python3 -c 'import sys, email, email.policy
-m = email.message_from_binary_file(sys.stdin.buffer, policy=email.policy.default)
-print("Subject: " + m["subject"]); print(m.get_content())'
-}
 # forgot IDENTIFIER: the forgotten-password form, submitted.
 forgot() {
 	http GET /mot-de-passe/oubli

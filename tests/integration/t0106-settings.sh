@@ -33,12 +33,6 @@ int main(int argc, char **argv)
 	return argc == 3 && argon2id_verify(argv[1], argv[2], strlen(argv[2])) == ARGON2_OK ? 0 : 1;
 }
 EOF
-# mail_text ADDRESS: subject and decoded body of the newest mail to ADDRESS.
-mail_text() {
-	mail_for "$1" | python3 -c 'import sys, email, email.policy
-m = email.message_from_binary_file(sys.stdin.buffer, policy=email.policy.default)
-print(m["subject"]); print(m.get_content())'
-}
 # session_token: the CSRF token of the current session, in $T (it stays
 # the same for the session's life, so a POST after a redirect can use it).
 session_token() {

@@ -11,23 +11,6 @@
 
 D=test.parvis.localhost
 count() { sql "SELECT COUNT(*) FROM parvis.$1"; }
-# account LOGIN [ROLE...]: make_user, with the roles granted here (so that
-# the test does not depend on how parvis-admin scopes them).
-account() {
-	local r
-	make_user "$1"
-	sql "DELETE FROM parvis.user_role WHERE user_id = $USER_ID"
-	shift
-	for r in "${@:-pro}"; do
-		sql "INSERT IGNORE INTO parvis.user_role (user_id, role) VALUES ($USER_ID, '$r')"
-	done
-}
-# mail_text ADDRESS: subject and decoded body of the newest mail to ADDRESS.
-mail_text() {
-	mail_for "$1" | python3 -c 'import sys, email, email.policy
-m = email.message_from_binary_file(sys.stdin.buffer, policy=email.policy.default)
-print(m["subject"]); print(m.get_content())'
-}
 # track_link ADDRESS: the tracking path in the newest mail to ADDRESS.
 track_link() {
 	local text path

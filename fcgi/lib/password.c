@@ -91,7 +91,11 @@ slot_try(void)
  * a slot ahead of a login already waiting.  The waiter blocks in flock(2)
  * (on the room, then on one slot) so that a lock freed is taken at once;
  * a 1 ms interval timer interrupts it to look at the other slots and at
- * the deadline (without a timer, it falls back to polling every ms).
+ * the deadline (without a timer, it falls back to polling every ms).  With
+ * a single slot there is nothing else to look at: the timer first fires at
+ * the deadline, and a waiter sleeps until the slot is freed or its time is
+ * up instead of waking a thousand times a second on the core the hash
+ * leaves to everything else.
  * Locks die with their process: a crashed worker never keeps one.
  */
 int
@@ -132,6 +136,17 @@ password_slot_acquire(void)
 			ev.sigev_notify = SIGEV_SIGNAL | SIGEV_THREAD_ID;
 			ev.sigev_signo = TICK_SIGNAL;
 			ev.sigev_notify_thread_id = gettid();
+			if (slot_count == 1) {
+				double left = deadline - clock_ms(CLOCK_MONOTONIC);
+
+				/* Then every ms: a tick that lands between
+				 * two flock calls is not lost for long. */
+				if (left < 1)
+					left = 1;
+				tick.it_value.tv_sec = (time_t)(left / 1000);
+				tick.it_value.tv_nsec = (long)((left -
+				    (double)tick.it_value.tv_sec * 1000) * 1e6);
+			}
 			timing = -1;
 			if (sigaction(TICK_SIGNAL, &sa, &old) == 0) {
 				if (timer_create(CLOCK_MONOTONIC, &ev, &timer) == 0 &&

@@ -45,6 +45,8 @@ enum admin_stmt {
 	ASQL_ROLE_GRANT,
 	ASQL_ROLE_REVOKE,
 	ASQL_SESSIONS_PURGE,
+	ASQL_ATTEMPTS_PURGE,
+	ASQL_OUTBOX_PURGE,
 	ASQL_APP_BY_CODE,
 	ASQL_APP_ROLES,
 	ASQL_APP_INSERT,
@@ -98,6 +100,14 @@ static const char *const admin_sql[ASQL__MAX] = {
 	[ASQL_SESSIONS_PURGE] =
 	    "DELETE FROM session WHERE last_seen_at < UTC_TIMESTAMP() - INTERVAL ? SECOND"
 	    " OR created_at < UTC_TIMESTAMP() - INTERVAL ? SECOND",
+	/* In batches: a first purge of a big table never holds its locks
+	 * for long (the login inserts into it meanwhile). */
+	[ASQL_ATTEMPTS_PURGE] =
+	    "DELETE FROM login_attempt WHERE at < UTC_TIMESTAMP() - INTERVAL ? DAY"
+	    " LIMIT 10000",
+	[ASQL_OUTBOX_PURGE] =
+	    "DELETE FROM outbox WHERE status IN ('sent', 'dead')"
+	    " AND created_at < UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT 10000",
 	/* The applications and CGU as the admin pages change them
 	 * (fcgi/portal/admin_pages.c); updated_by and published_by stay
 	 * NULL: no user, the audit row says "cli". */
@@ -1414,17 +1424,57 @@ fail:
 	return 1;
 }
 
+/* Runs a batched DELETE (LIMIT in the statement) until it removes no
+ * more rows; adds the count to *total.  Returns 0 or -1 (printed). */
+static int
+purge_batches(int stmt, long long days, unsigned long long *total)
+{
+	unsigned long long n;
+
+	do {
+		n = 0;
+		if (db_exec(admin_db, AQ(stmt), DB_PARAMS(DBP_INT(days)), &n) !=
+		    DB_OK) {
+			(void)db_failed();
+			return -1;
+		}
+		*total += n;
+	} while (n > 0);
+	return 0;
+}
+
+/*
+ * Housekeeping, to run daily (cron or a systemd timer): expired sessions
+ * (their one-time codes go with them), login attempts older than
+ * login_attempt_days, and sent or dead messages older than outbox_days
+ * (a sent message's text is already emptied by parvis-mailer).  The
+ * counts go to the audit log.
+ */
 static int
 cmd_purge(void)
 {
-	unsigned long long n = 0;
+	unsigned long long sessions = 0, attempts = 0, mails = 0;
+	long long attempt_days = config_int("login_attempt_days", 365, 1, 3650);
+	long long outbox_days = config_int("outbox_days", 30, 1, 3650);
+	char detail[160];
 
 	if (db_exec(admin_db, AQ(ASQL_SESSIONS_PURGE), DB_PARAMS(
 	    DBP_INT(config_int("session_idle_seconds", 1800, 1, 86400)),
 	    DBP_INT(config_int("session_absolute_seconds", 43200, 1, 604800))),
-	    &n) != DB_OK)
+	    &sessions) != DB_OK)
+		return db_failed();
+	if (purge_batches(ASQL_ATTEMPTS_PURGE, attempt_days, &attempts) != 0 ||
+	    purge_batches(ASQL_OUTBOX_PURGE, outbox_days, &mails) != 0)
 		return 1;
-	printf("%llu expired session(s) removed\n", n);
+	snprintf(detail, sizeof(detail), "%llu session(s), %llu tentative(s) de "
+	    "connexion de plus de %lld jours, %llu message(s) de plus de %lld "
+	    "jours", sessions, attempts, attempt_days, mails, outbox_days);
+	if (audit_cli(admin_db, "admin", "purge", NULL, NULL, detail) != DB_OK)
+		return db_failed();
+	printf("%llu expired session(s) removed\n"
+	    "%llu login attempt(s) older than %lld days removed\n"
+	    "%llu sent or dead message(s) older than %lld days removed\n",
+	    sessions, attempts, attempt_days, mails, outbox_days);
 	return 0;
 }
 
@@ -1451,7 +1501,8 @@ usage(void)
 	    "  demo-data                     fill the database with synthetic demo data\n"
 	    "  import-rpps FILE...           import the national RPPS open-data files\n"
 	    "  gen-rpps KIND N OUT           write a synthetic RPPS file (demo, tests)\n"
-	    "  purge-sessions                remove expired sessions\n", stderr);
+	    "  purge                         remove expired sessions, old login\n"
+	    "                                attempts and old sent messages\n", stderr);
 }
 
 int
@@ -1515,7 +1566,8 @@ main(int argc, char **argv)
 		rc = admin_import_rpps(argc - i, argv + i);
 	else if (strcmp(cmd, "gen-rpps") == 0)
 		rc = admin_gen_rpps(argc - i, argv + i);
-	else if (strcmp(cmd, "purge-sessions") == 0)
+	else if (strcmp(cmd, "purge") == 0 ||
+	    strcmp(cmd, "purge-sessions") == 0)	/* its name until 2026-11 */
 		rc = cmd_purge();
 	else {
 		usage();

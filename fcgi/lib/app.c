@@ -273,6 +273,32 @@ pipeline(struct app *app, struct req *r)
 	}
 }
 
+
+/* The path as the log shows it: the single-use token of an activation,
+ * reset or request-tracking link is masked, as in nginx's access log
+ * (nginx/parvis.conf): whoever reads the log must not be able to use an
+ * unused link. */
+static const char *
+log_path(const char *path)
+{
+	static const struct { const char *prefix, *masked; } linked[] = {
+		{ "/activation/", "/activation/[jeton]" },
+		{ "/mot-de-passe/reinitialiser/",
+		    "/mot-de-passe/reinitialiser/[jeton]" },
+		{ "/compte/demande/suivi/", "/compte/demande/suivi/[jeton]" },
+	};
+	size_t i, n;
+
+	if (path == NULL)
+		return "-";
+	for (i = 0; i < sizeof(linked) / sizeof(linked[0]); i++) {
+		n = strlen(linked[i].prefix);
+		if (strncmp(path, linked[i].prefix, n) == 0 && path[n] != '\0')
+			return linked[i].masked;
+	}
+	return path;
+}
+
 static void
 flush_response(struct req *r)
 {
@@ -310,7 +336,7 @@ app_handle(struct app *app, struct req *r)
 		http_error(r, 500, "Une erreur interne est survenue.");
 	flush_response(r);
 	gettimeofday(&t1, NULL);
-	log_debug("%s %s %d %.1fms", r->method, r->path, r->status,
+	log_debug("%s %s %d %.1fms", r->method, log_path(r->path), r->status,
 	    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_usec - t0.tv_usec) / 1e3);
 	log_set_request_id(NULL);

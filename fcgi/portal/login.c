@@ -342,18 +342,35 @@ code_send(struct req *r)
 	if (target == NULL)
 		return code_page(r, 422, "Aucun numéro de téléphone mobile n'est "
 		    "enregistré sur votre compte : choisissez l'e-mail.", NULL);
+	switch (code_brake_check(r, false)) {
+	case CODE_BRAKE_OK:
+		break;
+	case CODE_BRAKE_LOCKED:
+		http_header(r, "Retry-After", "3600");
+		return code_page(r, 429, code_brake_msg, NULL);
+	default:
+		return -1;
+	}
+	/* The code and its audit row together. */
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
 	switch (otp_send(r, "login", channel, target, "vous connecter", &wait)) {
 	case OTP_OK:
 		break;
 	case OTP_THROTTLED:
+		db_rollback(r->app->db);
 		return code_page(r, 429, arena_printf(&r->arena, "Un code vient "
 		    "d'être envoyé : attendez %ld secondes avant d'en demander un "
 		    "autre.", wait), NULL);
 	default:
+		db_rollback(r->app->db);
 		return -1;
 	}
-	if (audit(r, "otp.sent", "user", r->session->login, 0, AUDIT_OK, channel) != DB_OK)
+	if (audit(r, "otp.sent", "user", r->session->login, 0, AUDIT_OK,
+	    channel) != DB_OK || db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
 		return -1;
+	}
 	return code_page(r, 200, NULL, strcmp(channel, "sms") == 0 ?
 	    "Le code a été envoyé par SMS." : "Le code a été envoyé par e-mail.");
 }
@@ -362,7 +379,9 @@ static int
 code_verify(struct req *r)
 {
 	const char *code = http_form(r, "code");
+	struct db *db = r->app->db;
 	enum otp_result res;
+	bool locked = false;
 	char clean[OTP_DIGITS + 1];
 	size_t i, n = 0;
 
@@ -379,41 +398,69 @@ code_verify(struct req *r)
 	if (n != OTP_DIGITS)
 		return code_page(r, 422, "Saisissez les 6 chiffres du code reçu.", NULL);
 	clean[n] = '\0';
-	res = otp_verify(r, "login", clean, NULL);
-	(void)record_attempt(r, r->session->user_id, r->session->login,
-	    res == OTP_OK, "code");
-	switch (res) {
+	if (db_begin(db) != DB_OK)
+		return -1;
+	switch (code_brake_check(r, true)) {
+	case CODE_BRAKE_OK:
+		break;
+	case CODE_BRAKE_LOCKED:
+		if (audit(r, "otp.refused", "user", r->session->login, 0,
+		    AUDIT_DENIED, "compte freiné") != DB_OK || db_commit(db) != DB_OK)
+			goto fail;
+		http_header(r, "Retry-After", "3600");
+		return code_page(r, 429, code_brake_msg, NULL);
+	default:
+		goto fail;
+	}
+	switch ((res = otp_verify(r, "login", clean, NULL))) {
 	case OTP_OK:
 		break;
 	case OTP_WRONG:
-		audit(r, "otp.failed", "user", r->session->login, 0, AUDIT_DENIED, NULL);
-		return code_page(r, 401, "Ce code est incorrect. Vérifiez-le et "
-		    "réessayez.", NULL);
 	case OTP_EXHAUSTED:
-		audit(r, "otp.failed", "user", r->session->login, 0, AUDIT_DENIED,
-		    "5 essais");
-		return code_page(r, 401, "Trop d'essais pour ce code : demandez-en "
-		    "un nouveau.", NULL);
+		if (code_brake_failed(r, "connexion", &locked) != DB_OK ||
+		    audit(r, "otp.failed", "user", r->session->login, 0,
+		    AUDIT_DENIED, res == OTP_WRONG ? NULL : "5 essais") != DB_OK ||
+		    db_commit(db) != DB_OK)
+			goto fail;
+		if (locked) {
+			http_header(r, "Retry-After", "3600");
+			return code_page(r, 429, code_brake_msg, NULL);
+		}
+		return code_page(r, 401, res == OTP_WRONG ? "Ce code est incorrect. "
+		    "Vérifiez-le et réessayez." : "Trop d'essais pour ce code : "
+		    "demandez-en un nouveau.", NULL);
 	case OTP_EXPIRED:
+		db_rollback(db);
 		return code_page(r, 401, "Ce code a expiré ou a déjà servi : "
 		    "demandez-en un nouveau.", NULL);
 	default:
-		return -1;
+		goto fail;
 	}
-	if (session_set_level(r, AUTH_LEVEL_2) != DB_OK ||
+	/* The level, its attempt row and its audit row together. */
+	if (record_attempt(r, r->session->user_id, r->session->login, true,
+	    "code") != DB_OK || session_set_level(r, AUTH_LEVEL_2) != DB_OK ||
 	    audit(r, "login.strong", "user", r->session->login, 0, AUDIT_OK,
-	    "niveau 2") != DB_OK)
-		return -1;
+	    "niveau 2") != DB_OK || db_commit(db) != DB_OK)
+		goto fail;
 	return http_redirect(r, next_path(r, suite_param(r)));
+fail:
+	db_rollback(db);
+	return -1;
 }
 
 static int
 logout(struct req *r)
 {
 	if (r->session != NULL) {
-		if (audit(r, "logout", "user", r->session->login, 0, AUDIT_OK,
-		    NULL) != DB_OK || session_end(r) != DB_OK)
+		/* The session goes with its audit row, or neither does. */
+		if (db_begin(r->app->db) != DB_OK)
 			return -1;
+		if (audit(r, "logout", "user", r->session->login, 0, AUDIT_OK,
+		    NULL) != DB_OK || session_end(r) != DB_OK ||
+		    db_commit(r->app->db) != DB_OK) {
+			db_rollback(r->app->db);
+			return -1;
+		}
 	}
 	return http_redirect(r, "/connexion?fin=1");
 }

@@ -13,6 +13,7 @@ static const struct app_area *const areas[PA__END - 1] = {
 	[PA_SUPPORT - 1] = &portal_support_area,
 	[PA_ADMIN - 1] = &portal_admin_area,
 	[PA_ADMIN_CPTS - 1] = &portal_admin_cpts_area,
+	[PA_CODE_BRAKE - 1] = &portal_code_brake_area,
 };
 
 static const struct app_def portal_def = {

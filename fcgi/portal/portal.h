@@ -16,6 +16,7 @@ enum portal_area {
 	PA_SUPPORT,		/* support.c: /support/ */
 	PA_ADMIN,		/* admin_pages.c: /admin/ */
 	PA_ADMIN_CPTS,		/* admin_cpts.c: /admin/cpts */
+	PA_CODE_BRAKE,		/* code_brake.c: no route, the codes' brake */
 	PA__END
 };
 
@@ -28,5 +29,22 @@ extern const struct app_area portal_settings_area;
 extern const struct app_area portal_support_area;
 extern const struct app_area portal_admin_area;
 extern const struct app_area portal_admin_cpts_area;
+extern const struct app_area portal_code_brake_area;
+
+/* The per-account brake on one-time codes (code_brake.c): at most
+ * CODE_BRAKE_MAX wrong codes per account within CODE_BRAKE_WINDOW seconds,
+ * whatever the session or the purpose; then none is sent or checked. */
+#define CODE_BRAKE_MAX		10
+#define CODE_BRAKE_WINDOW	3600
+enum code_brake { CODE_BRAKE_OK, CODE_BRAKE_LOCKED, CODE_BRAKE_ERROR };
+/* The French message shown to a braked account. */
+extern const char code_brake_msg[];
+/* Returns whether the session's account is braked; with lock, in the
+ * caller's transaction, locks the user's row first. */
+enum code_brake code_brake_check(struct req *r, bool lock);
+/* Records a wrong code (purpose: French words for the audit row) in the
+ * caller's transaction; *locked says whether the account is now braked.
+ * Returns the db result. */
+enum db_rc code_brake_failed(struct req *r, const char *purpose, bool *locked);
 
 #endif

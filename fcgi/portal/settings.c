@@ -607,6 +607,20 @@ contact_send(struct req *r, const struct contact_form *f, const char *purpose,
 
 	if (db_begin(db) != DB_OK)
 		return -1;
+	switch (code_brake_check(r, false)) {
+	case CODE_BRAKE_OK:
+		break;
+	case CODE_BRAKE_LOCKED: {
+		struct form_errors e = { 0 };
+
+		db_rollback(db);
+		form_error_add(&e, purpose, code_brake_msg);
+		http_header(r, "Retry-After", "3600");
+		return contact_page(r, 429, &e, f, NULL);
+	}
+	default:
+		return fail_tx(r);
+	}
 	switch (otp_send(r, purpose, channel, target, text, &wait)) {
 	case OTP_OK:
 		break;
@@ -630,14 +644,49 @@ contact_send(struct req *r, const struct contact_form *f, const char *purpose,
 	    "/compte/coordonnees?ok=code-%s", purpose));
 }
 
+/*
+ * Checks the current password typed with a new address or number (field
+ * name): whoever holds an open session must not be able to move the
+ * account's mail, and with it the password reset, without it.  Returns 0
+ * when it is right, else adds the error to e and returns the status to
+ * answer (422, or 429 when too many were wrong), or -1.
+ */
+static int
+contact_reauth(struct req *r, const struct account *a, const char *name,
+    struct form_errors *e)
+{
+	const char *pw = http_form(r, name);
+
+	if (pw == NULL || *pw == '\0') {
+		form_error_add(e, name, "Saisissez votre mot de passe actuel.");
+		return 422;
+	}
+	if (strlen(pw) > 1024) {
+		form_error_add(e, name, msg_reauth_wrong);
+		return 422;
+	}
+	switch (reauth(r, a, pw, name)) {
+	case REAUTH_OK:
+		return 0;
+	case REAUTH_WRONG:
+		form_error_add(e, name, msg_reauth_wrong);
+		return 422;
+	case REAUTH_THROTTLED:
+		form_error_add(e, name, msg_reauth_throttled);
+		return 429;
+	default:
+		return -1;
+	}
+}
+
 static int
 email_post(struct req *r)
 {
 	struct contact_form f = { http_trim(r, http_form(r, "email")), NULL };
 	struct form_errors e = { 0 };
-	struct db_result res;
 	const char *why;
 	struct account a;
+	int status;
 
 	if (account_load(r, &a) != 0)
 		return -1;
@@ -648,22 +697,16 @@ email_post(struct req *r)
 		why = "C'est déjà l'adresse de votre compte.";
 	if (why != NULL) {
 		form_error_add(&e, "email", why);
+		if (http_form(r, "actuel_email") == NULL ||
+		    *http_form(r, "actuel_email") == '\0')
+			form_error_add(&e, "actuel_email",
+			    "Saisissez votre mot de passe actuel.");
 		return contact_page(r, 422, &e, &f, NULL);
 	}
-	switch (db_query_row(r->app->db, &r->arena, Q(SET_EMAIL_TAKEN), DB_PARAMS(
-	    DBP_STR(f.email), DBP_INT(r->session->user_id)), &res)) {
-	case DB_OK:
-		/* The same words whatever the reason: no account is revealed. */
-		if (audit(r, "settings.email.refused", "user", a.login, 0,
-		    AUDIT_DENIED, "adresse déjà utilisée") != DB_OK)
-			return -1;
-		form_error_add(&e, "email", msg_email_refused);
-		return contact_page(r, 422, &e, &f, NULL);
-	case DB_NOT_FOUND:
-		break;
-	default:
-		return -1;
-	}
+	if ((status = contact_reauth(r, &a, "actuel_email", &e)) != 0)
+		return status < 0 ? -1 : contact_page(r, status, &e, &f, NULL);
+	/* Whether another account uses the address is told only at the
+	 * code, that is to whoever reads that mailbox. */
 	return contact_send(r, &f, "email", "email", f.email,
 	    "confirmer votre nouvelle adresse");
 }
@@ -676,6 +719,7 @@ mobile_post(struct req *r)
 	struct account a;
 	const char *why;
 	char *number;
+	int status;
 
 	if (account_load(r, &a) != 0)
 		return -1;
@@ -690,8 +734,14 @@ mobile_post(struct req *r)
 	}
 	if (why != NULL) {
 		form_error_add(&e, "mobile", why);
+		if (http_form(r, "actuel_mobile") == NULL ||
+		    *http_form(r, "actuel_mobile") == '\0')
+			form_error_add(&e, "actuel_mobile",
+			    "Saisissez votre mot de passe actuel.");
 		return contact_page(r, 422, &e, &f, NULL);
 	}
+	if ((status = contact_reauth(r, &a, "actuel_mobile", &e)) != 0)
+		return status < 0 ? -1 : contact_page(r, status, &e, &f, NULL);
 	return contact_send(r, &f, "mobile", "sms", number,
 	    "confirmer votre nouveau numéro");
 }
@@ -707,6 +757,7 @@ contact_code_post(struct req *r, const char *purpose)
 	char code[OTP_DIGITS + 1];
 	struct db_result res;
 	struct account a;
+	enum otp_result verdict;
 	bool is_email = strcmp(purpose, "email") == 0;
 
 	if (!code_clean(http_form(r, field), code)) {
@@ -715,7 +766,20 @@ contact_code_post(struct req *r, const char *purpose)
 	}
 	if (account_load(r, &a) != 0 || db_begin(db) != DB_OK)
 		return -1;
-	switch (otp_verify(r, purpose, code, &target)) {
+	switch (code_brake_check(r, true)) {
+	case CODE_BRAKE_OK:
+		break;
+	case CODE_BRAKE_LOCKED:
+		if (audit(r, "otp.refused", "user", a.login, 0, AUDIT_DENIED,
+		    "compte freiné") != DB_OK || db_commit(db) != DB_OK)
+			return fail_tx(r);
+		form_error_add(&e, field, code_brake_msg);
+		http_header(r, "Retry-After", "3600");
+		return contact_page(r, 429, &e, NULL, NULL);
+	default:
+		return fail_tx(r);
+	}
+	switch ((verdict = otp_verify(r, purpose, code, &target))) {
 	case OTP_OK:
 		break;
 	case OTP_WRONG:
@@ -733,10 +797,19 @@ contact_code_post(struct req *r, const char *purpose)
 		return fail_tx(r);
 	}
 	if (why != NULL) {
-		if (audit(r, arena_printf(&r->arena, "settings.%s.code_failed",
+		bool locked = false;
+
+		if ((verdict != OTP_EXPIRED && code_brake_failed(r, is_email ?
+		    "nouvelle adresse" : "nouveau numéro", &locked) != DB_OK) ||
+		    audit(r, arena_printf(&r->arena, "settings.%s.code_failed",
 		    purpose), "user", a.login, 0, AUDIT_DENIED, NULL) != DB_OK ||
 		    db_commit(db) != DB_OK)
 			return fail_tx(r);
+		if (locked) {
+			form_error_add(&e, field, code_brake_msg);
+			http_header(r, "Retry-After", "3600");
+			return contact_page(r, 429, &e, NULL, NULL);
+		}
 		form_error_add(&e, field, why);
 		return contact_page(r, 422, &e, NULL, NULL);
 	}

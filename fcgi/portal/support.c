@@ -141,7 +141,9 @@ static const char *const support_sql[SUP__MAX] = {
 	[SUP_USER_REQUEST] =
 	    "SELECT id FROM account_request WHERE user_id = ? ORDER BY id DESC LIMIT 1",
 	[SUP_USER_LOCK] =
-	    "SELECT id, login, email, first_name, status, password_hash IS NULL"
+	    "SELECT id, login, email, first_name, status, password_hash IS NULL,"
+	    " EXISTS (SELECT 1 FROM user_role ur WHERE ur.user_id = app_user.id"
+	    " AND ur.role IN ('admin', 'support'))"
 	    " FROM app_user WHERE id = ? FOR UPDATE",
 	[SUP_USER_STATUS] =
 	    "UPDATE app_user SET status = ?, updated_by = ? WHERE id = ?",
@@ -782,6 +784,12 @@ user_page(struct req *r, int status, long long id, const char *error)
 	}
 	list = tdict_list(ctx, "roles");
 	for (i = 0; i < roles.nrows; i++) {
+		/* As user_action: only an administrator acts on an agent's or
+		 * an administrator's account. */
+		if ((strcmp(db_cell(&roles, i, 0), "admin") == 0 ||
+		    strcmp(db_cell(&roles, i, 0), "support") == 0) &&
+		    !req_has_role(r, "admin") && id != r->session->user_id)
+			tdict_bool(ctx, "protected", true);
 		it = tlist_add(list);
 		tdict_str(it, "role", db_cell(&roles, i, 0));
 		if (strcmp(db_cell(&roles, i, 1), "none") != 0)
@@ -845,6 +853,21 @@ user_action(struct req *r, enum user_action action)
 	login = db_cell(&u, 0, 1);
 	status = db_cell(&u, 0, 4);
 	no_password = db_cell_int(&u, 0, 5) != 0;
+	/* Only an administrator acts on the account of an administrator or
+	 * of another agent: one agent's account, misused, must not be able
+	 * to lock everyone else out (or let someone in). */
+	if (db_cell_int(&u, 0, 6) != 0 && !req_has_role(r, "admin") &&
+	    id != r->session->user_id) {
+		static const char *const names[] = { "user.activation_link",
+		    "user.disable", "user.enable", "user.unlock" };
+
+		db_rollback(db);
+		if (audit(r, names[action], "user", login, 0, AUDIT_DENIED,
+		    "compte d'agent ou d'administrateur") != DB_OK)
+			return -1;
+		return http_error(r, 403, "Seul un administrateur peut agir sur le "
+		    "compte d'un administrateur ou d'un agent du centre de services.");
+	}
 	switch (action) {
 	case UA_LINK:
 		if (strcmp(status, "active") != 0)

@@ -89,11 +89,12 @@ static const char *const mailer_sql[MSQL__MAX] = {
 	[MSQL_MARK] =
 	    "UPDATE outbox SET status = 'sending', locked_by = ?,"
 	    " locked_at = UTC_TIMESTAMP() WHERE id = ? AND status = 'pending'",
-	/* A sent message's text goes: activation and reset links and
-	 * one-time codes must not outlive their delivery in the database,
-	 * where only their hashes are kept otherwise. */
+	/* A sent message's text and subject go: activation and reset links
+	 * and one-time codes must not outlive their delivery in the
+	 * database, where only their hashes are kept otherwise. */
 	[MSQL_SENT] =
-	    "UPDATE outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(), body = '',"
+	    "UPDATE outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(),"
+	    " subject = NULL, body = '',"
 	    " attempts = attempts + 1, last_error = NULL, locked_by = NULL,"
 	    " locked_at = NULL"
 	    " WHERE id = ? AND status = 'sending' AND locked_by = ?",

@@ -369,3 +369,39 @@ note "every support action ran under the support user's name"
 [[ $(count "audit_log WHERE action IN ('account_request.validate', 'account_request.refuse',
 	'user.activation_link', 'user.disable', 'user.enable', 'user.unlock') AND user_id <> $usup") == 0 ]] ||
 	fail "an action audited under another user"
+
+note "an agent cannot act on an administrator's or another agent's account; an administrator can"
+account t0103adm admin
+uadm=$USER_ID
+account t0103sup2 support
+usup2=$USER_ID
+login_strong t0103sup
+support_token
+for target in "$uadm" "$usup2"; do
+	http GET "/support/utilisateurs/$target"
+	assert_status 200
+	assert_body_contains 'Seul un administrateur peut agir sur ce compte'
+	assert_body_not_contains "/support/utilisateurs/$target/desactiver"
+	for action in desactiver reactiver debloquer lien; do
+		http POST "/support/utilisateurs/$target/$action" --data-urlencode "csrf=$T"
+		assert_status 403
+		assert_body_contains 'Seul un administrateur peut agir'
+	done
+	[[ $(sql "SELECT status FROM parvis.app_user WHERE id = $target") == active ]] ||
+		fail "an agent changed an agent's or an administrator's account"
+done
+[[ $(count "audit_log WHERE user_id = $usup AND outcome = 'denied' AND object_id IN ('t0103adm', 't0103sup2')
+	AND action IN ('user.disable', 'user.enable', 'user.unlock', 'user.activation_link')") == 8 ]] ||
+	fail "the refusals are not audited"
+http GET "/support/utilisateurs/$upro"
+assert_body_not_contains 'Seul un administrateur'
+account t0103boss admin support
+accept_all_cgu "$USER_ID"
+login_strong t0103boss
+support_token
+http GET "/support/utilisateurs/$usup2"
+assert_body_not_contains 'Seul un administrateur'
+http POST "/support/utilisateurs/$usup2/desactiver" --data-urlencode "csrf=$T"
+assert_status 303
+[[ $(sql "SELECT status FROM parvis.app_user WHERE id = $usup2") == disabled ]] ||
+	fail "an administrator could not disable an agent"

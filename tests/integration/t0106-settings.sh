@@ -462,8 +462,15 @@ code_in_mail() {
 	text=$(mail_text "$1")
 	grep -oE 'code Parvis : [0-9]{6}' <<<"$text" | grep -oE '[0-9]{6}$' | tail -n 1
 }
+# post_email ADDRESS [PASSWORD]: asks for a code to ADDRESS, with the
+# current password (default: the right one).
 post_email() {
-	http POST /compte/coordonnees/email --data-urlencode "csrf=$T" --data-urlencode "email=$1"
+	http POST /compte/coordonnees/email --data-urlencode "csrf=$T" --data-urlencode "email=$1" \
+		--data-urlencode "actuel_email=${2-$TEST_PASSWORD}"
+}
+post_mobile() {
+	http POST /compte/coordonnees/mobile --data-urlencode "csrf=$T" --data-urlencode "mobile=$1" \
+		--data-urlencode "actuel_mobile=${2-$TEST_PASSWORD}"
 }
 post_code() {
 	http POST "/compte/coordonnees/$1/code" --data-urlencode "csrf=$T" --data-urlencode "code_$1=$2"
@@ -480,7 +487,7 @@ assert_body_contains "t0106c@$D"
 assert_body_contains '06 11 22 33 44'
 assert_body_not_contains 'name="code_email"'
 
-note "contact: invalid, unchanged and taken addresses are refused; no code sent"
+note "contact: invalid and unchanged addresses, a missing or wrong password are refused; no code sent"
 post_email ''
 assert_status 422
 assert_body_contains 'Saisissez la nouvelle adresse e-mail.'
@@ -491,16 +498,44 @@ assert_body_contains 'value="pas-une-adresse"'
 post_email "T0106C@$D"
 assert_status 422
 assert_body_contains "C&#39;est déjà l&#39;adresse de votre compte."
-for taken in "t0106b@$D" "T0106B@${D^^}"; do
-	post_email "$taken"
-	assert_status 422
-	assert_body_contains 'Cette adresse ne peut pas être utilisée pour votre compte.'
-	assert_body_not_contains 'déjà utilisée'
-done
-[[ $(count "otp_code WHERE user_id = $uc AND purpose = 'email'") == 0 ]] || fail "a code was sent for a refused address"
-[[ $(audits "$uc" settings.email.refused denied) == 2 ]] || fail "refused address not audited"
+post_email "n1.t0106c@$D" ''
+assert_status 422
+assert_body_contains 'id="actuel_email-error"'
+assert_body_contains 'Saisissez votre mot de passe actuel.'
+assert_body_contains "value=\"n1.t0106c@$D\""
+reauth_before=$(audits "$uc" settings.reauth.failed denied)
+post_email "n1.t0106c@$D" 'Pas-Le-Bon-2026!'
+assert_status 422
+assert_body_contains 'aria-describedby="actuel_email-error"'
+assert_body_contains 'Le mot de passe actuel est incorrect.'
+[[ $(audits "$uc" settings.reauth.failed denied) == $((reauth_before + 1)) ]] || fail "wrong password not audited"
+post_mobile '06 98 76 54 32' ''
+assert_status 422
+assert_body_contains 'id="actuel_mobile-error"'
+post_mobile '06 98 76 54 32' 'Pas-Le-Bon-2026!'
+assert_status 422
+assert_body_contains 'Le mot de passe actuel est incorrect.'
+[[ $(count "otp_code WHERE user_id = $uc AND purpose <> 'login'") == 0 ]] || fail "a code was sent for a refused request"
 http POST /compte/coordonnees/email --data-urlencode "email=n1.t0106c@$D"
 assert_status 403
+
+note "contact: an address another account uses is refused at the code only: the form tells nothing"
+before=$(mail_count_for "t0106b@$D")
+post_email "T0106B@${D^^}"
+assert_status 303
+assert_header Location '^/compte/coordonnees\?ok=code-email$'
+wait_for_mail_to "t0106b@$D" $((before + 1))
+code=$(code_in_mail "t0106b@$D")
+[[ $code =~ ^[0-9]{6}$ ]] || fail "no code in the mail to the taken address"
+http GET /compte/coordonnees
+post_code email "$code"
+assert_status 422
+assert_body_contains 'Cette adresse ne peut pas être utilisée pour votre compte.'
+assert_body_not_contains 'déjà utilisée'
+[[ $(field "$uc" email) == "t0106c@$D" ]] || fail "a taken address was applied"
+[[ $(audits "$uc" settings.email.refused denied) == 1 ]] || fail "refused address not audited"
+age_codes
+http GET /compte/coordonnees
 
 note "contact: a code goes to the new address; nothing changes before it"
 post_email "  n1.t0106c@$D "
@@ -509,7 +544,7 @@ assert_header Location '^/compte/coordonnees\?ok=code-email$'
 [[ $(count "otp_code WHERE user_id = $uc AND purpose = 'email' AND channel = 'email' AND target = 'n1.t0106c@$D'") == 1 ]] ||
 	fail "no e-mail code for the new address"
 [[ $(field "$uc" email) == "t0106c@$D" ]] || fail "the address changed before the code"
-[[ $(audits "$uc" settings.email.code_sent ok) == 1 ]] || fail "code sending not audited"
+[[ $(audits "$uc" settings.email.code_sent ok) == 2 ]] || fail "code sending not audited (the taken address's and this one)"
 wait_for_mail_to "n1.t0106c@$D" 1
 mail_has "n1.t0106c@$D" 'confirmer votre nouvelle adresse' || fail "the code mail does not say why"
 code=$(code_in_mail "n1.t0106c@$D")
@@ -587,13 +622,13 @@ sql "UPDATE parvis.app_user SET email = 't0106b@$D' WHERE id = $ub"
 
 note "contact: mobile number by SMS code"
 http GET /compte/coordonnees
-http POST /compte/coordonnees/mobile --data-urlencode "csrf=$T" --data-urlencode 'mobile=01 23 45 67 89'
+post_mobile '01 23 45 67 89'
 assert_status 422
 assert_body_contains 'id="mobile-error"'
-http POST /compte/coordonnees/mobile --data-urlencode "csrf=$T" --data-urlencode 'mobile=06 11 22 33 44'
+post_mobile '06 11 22 33 44'
 assert_status 422
 assert_body_contains "C&#39;est déjà le numéro de votre compte."
-http POST /compte/coordonnees/mobile --data-urlencode "csrf=$T" --data-urlencode 'mobile=+33 6 98 76 54 32'
+post_mobile '+33 6 98 76 54 32'
 assert_status 303
 assert_header Location '^/compte/coordonnees\?ok=code-mobile$'
 [[ $(count "otp_code WHERE user_id = $uc AND purpose = 'mobile' AND channel = 'sms' AND target = '0698765432'") == 1 ]] ||

@@ -34,6 +34,8 @@ enum {
 	AL_FOLLOWUP_MINE,
 	AL_FOLLOWUP_TERRITORY,
 	AL_TERRITORY_NAME,
+	AL_LOCK_PATIENT,
+	AL_LOCK,
 	AL__MAX
 };
 #define Q(i)	DB_STMT(IA_ALERT, (i))
@@ -168,6 +170,16 @@ static const char *const alert_sql[AL__MAX] = {
 	    " ORDER BY p.next_step1_due, p.id LIMIT ? OFFSET ?",
 	[AL_TERRITORY_NAME] =
 	    "SELECT name FROM territory WHERE id = ?",
+	/* A call's transaction starts here, locks in the order of the
+	 * file's other writes (the file, then its alerts: an address change
+	 * moves the alerts, a STEP 1 raises one): the file, then the alert
+	 * as it is now (its file may have moved it to another territory
+	 * meanwhile). */
+	[AL_LOCK_PATIENT] =
+	    "SELECT id FROM patient WHERE id = ? FOR UPDATE",
+	[AL_LOCK] =
+	    "SELECT status, COALESCE(territory_id, 0) FROM icope_alert"
+	    " WHERE id = ? FOR UPDATE",
 };
 
 static const char *
@@ -285,46 +297,60 @@ alert_queue(struct req *r)
 
 /* ---- one alert ---- */
 
-/* Loads alert {aid} for its territory's manager; returns 0 (res filled),
- * 1 when answered 403, -1 on failure. */
+/* The page of an alert the user may not handle (missing, another
+ * territory's, or its file no longer visible to them), audited. */
 static int
-alert_open(struct req *r, struct db_result *res)
+alert_denied(struct req *r, long long aid, long long pid)
 {
-	long long aid = http_path_id(r, "aid");
-	enum db_rc rc;
+	if (audit(r, "alert.denied", "alert", arena_printf(&r->arena, "%lld",
+	    aid), pid, AUDIT_DENIED, NULL) != DB_OK)
+		return -1;
+	http_error(r, 403, "Cette alerte n'existe pas ou ne vous est pas "
+	    "accessible.");
+	return 1;
+}
 
+/*
+ * Loads alert {aid} into res and its file into p for the manager of the
+ * alert's territory, who must also see the file (its territory's
+ * manager: an alert follows its file).  Returns 0; 1 when answered 403
+ * (audited); -1 on failure.
+ */
+static int
+alert_open(struct req *r, struct db_result *res, struct icope_patient *p)
+{
+	long long aid = http_path_id(r, "aid"), territory;
+	enum db_rc rc;
+	int prc;
+
+	memset(p, 0, sizeof(*p));
 	rc = aid ? db_query_row(r->app->db, &r->arena, Q(AL_GET), DB_PARAMS(
 	    DBP_INT(aid)), res) : DB_NOT_FOUND;
 	if (rc != DB_OK && rc != DB_NOT_FOUND)
 		return -1;
-	if (rc == DB_NOT_FOUND || db_cell_int(res, 0, 2) == 0 ||
-	    !req_has_scoped_role(r, "alert_manager", "territory",
-	    db_cell_int(res, 0, 2))) {
-		if (audit(r, "alert.denied", "alert", arena_printf(&r->arena,
-		    "%lld", aid), rc == DB_OK ? db_cell_int(res, 0, 1) : 0,
-		    AUDIT_DENIED, NULL) != DB_OK)
-			return -1;
-		http_error(r, 403, "Cette alerte n'existe pas ou ne vous est pas "
-		    "accessible.");
-		return 1;
-	}
+	if (rc == DB_NOT_FOUND)
+		return alert_denied(r, aid, 0);
+	territory = db_cell_int(res, 0, 2);
+	if (territory == 0 || !req_has_scoped_role(r, "alert_manager",
+	    "territory", territory))
+		return alert_denied(r, aid, db_cell_int(res, 0, 1));
+	if ((prc = icope_patient_load(r, db_cell_int(res, 0, 1), p)) == -1)
+		return -1;
+	if (prc != 0 || !p->manager || p->territory_id != territory)
+		return alert_denied(r, aid, db_cell_int(res, 0, 1));
 	return 0;
 }
 
 static int
-alert_page(struct req *r, int status, struct db_result *a, struct icope_form *f,
-    struct tdict *ctx)
+alert_page(struct req *r, int status, struct db_result *a,
+    struct icope_patient *p, struct icope_form *f, struct tdict *ctx)
 {
-	struct icope_patient p;
 	struct db_result calls, pros;
 	struct tlist *l;
 	long long pid = db_cell_int(a, 0, 1);
 	const char *st = db_cell(a, 0, 3);
 	size_t i;
-	int rc;
 
-	if ((rc = icope_patient_load(r, pid, &p)) != 0)
-		return -1;	/* the manager sees the territory's files */
 	if (db_query(r->app->db, &r->arena, Q(AL_CALLS), DB_PARAMS(
 	    DBP_INT(db_cell_int(a, 0, 0))), &calls) != DB_OK ||
 	    db_query(r->app->db, &r->arena, Q(AL_CIRCLE_PROS), DB_PARAMS(
@@ -332,7 +358,7 @@ alert_page(struct req *r, int status, struct db_result *a, struct icope_form *f,
 		return -1;
 	if (ctx == NULL)
 		ctx = http_ctx(r);
-	if (icope_file_ctx(r, ctx, &p, PANEL__MAX) != 0)
+	if (icope_file_ctx(r, ctx, p, PANEL__MAX) != 0)
 		return -1;
 	tdict_str(ctx, "title", "Alerte");
 	tdict_int(ctx, "alert_id", db_cell_int(a, 0, 0));
@@ -379,15 +405,16 @@ alert_page(struct req *r, int status, struct db_result *a, struct icope_form *f,
 static int
 alert_get(struct req *r)
 {
+	struct icope_patient p;
 	struct db_result a;
 	int rc;
 
-	if ((rc = alert_open(r, &a)) != 0)
+	if ((rc = alert_open(r, &a, &p)) != 0)
 		return rc == 1 ? 0 : -1;
 	if (audit(r, "alert.read", "alert", db_cell(&a, 0, 0), db_cell_int(&a, 0, 1),
 	    AUDIT_OK, NULL) != DB_OK)
 		return -1;
-	return alert_page(r, 200, &a, NULL, NULL);
+	return alert_page(r, 200, &a, &p, NULL, NULL);
 }
 
 static const char *const outcomes[] = { "confirmed", "ruled_out", "unreachable", NULL };
@@ -396,16 +423,17 @@ static int
 alert_call(struct req *r)
 {
 	struct db *db = r->app->db;
-	struct db_result a, chk;
+	struct icope_patient p;
+	struct db_result a, chk, lk;
 	struct icope_form f;
 	struct tdict *ctx;
 	const char *outcome, *note, *pro;
 	long long aid, pid, assignee = 0;
 	unsigned long long affected = 0;
-	int rc, stmt;
+	int rc, stmt, answer;
 
 	memset(&chk, 0, sizeof(chk));
-	if ((rc = alert_open(r, &a)) != 0)
+	if ((rc = alert_open(r, &a, &p)) != 0)
 		return rc == 1 ? 0 : -1;
 	aid = db_cell_int(&a, 0, 0);
 	pid = db_cell_int(&a, 0, 1);
@@ -445,13 +473,28 @@ alert_call(struct req *r)
 		}
 	}
 	if (f.nerr > 0)
-		return alert_page(r, 422, &a, &f, ctx);
+		return alert_page(r, 422, &a, &p, &f, ctx);
 	if (strcmp(db_cell(&a, 0, 3), "open") != 0 &&
 	    strcmp(db_cell(&a, 0, 3), "unreachable") != 0)
 		return http_error(r, 409, "Cette alerte a déjà été traitée.");
 
-	if (db_begin(db) != DB_OK)
-		return -1;
+	/* Still this territory's (its file may have moved it) and still
+	 * to handle, once locked. */
+	if (!http_begin_locked(r, Q(AL_LOCK_PATIENT), pid, &lk, ICOPE_NO_ACCESS,
+	    &answer))
+		return answer;
+	if (db_query_row(db, &r->arena, Q(AL_LOCK), DB_PARAMS(DBP_INT(aid)),
+	    &lk) != DB_OK)
+		goto fail;
+	if (db_cell_int(&lk, 0, 1) != db_cell_int(&a, 0, 2)) {
+		db_rollback(db);
+		return alert_denied(r, aid, pid) == 1 ? 0 : -1;
+	}
+	if (strcmp(db_cell(&lk, 0, 0), "open") != 0 &&
+	    strcmp(db_cell(&lk, 0, 0), "unreachable") != 0) {
+		db_rollback(db);
+		return http_error(r, 409, "Cette alerte a déjà été traitée.");
+	}
 	if (db_exec(db, Q(AL_CALL_ADD), DB_PARAMS(DBP_INT(aid), DBP_INT(r->now),
 	    DBP_INT(r->session->user_id), DBP_STR(outcome),
 	    DBP_STR(*note ? note : NULL)), NULL) != DB_OK)

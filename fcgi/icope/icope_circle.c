@@ -39,6 +39,7 @@ enum {
 	CIRCLE_ELIGIBLE,
 	CIRCLE_ADD,
 	CIRCLE_REMOVE,
+	CIRCLE_LOCK,
 	CIRCLE_COUNT,
 	CIRCLE_CONTACTS,
 	CIRCLE_FAVORITES,
@@ -113,6 +114,12 @@ static const char *const circle_sql[CIRCLE__MAX] = {
 	    " VALUES (?, ?, FROM_UNIXTIME(?), ?)",
 	[CIRCLE_REMOVE] =
 	    "DELETE FROM care_circle WHERE patient_id = ? AND user_id = ?",
+	/* A removal starts here: the removals of one file take turns, so
+	 * that two members removing each other cannot both see two members
+	 * (the count below is read once the lock is held, and so sees the
+	 * other's removal). */
+	[CIRCLE_LOCK] =
+	    "SELECT id FROM patient WHERE id = ? FOR UPDATE",
 	[CIRCLE_COUNT] =
 	    "SELECT COUNT(*) FROM care_circle WHERE patient_id = ?",
 	/* The contacts with the directory's details (first present site)
@@ -660,7 +667,7 @@ circle_remove(struct req *r)
 	struct db_result res;
 	unsigned long long affected = 0;
 	const char *contact = http_form(r, "contact");
-	long long uid;
+	long long uid, pid;
 	int rc;
 
 	if ((rc = icope_patient_open(r, &p, NULL, NULL)) != 0)
@@ -669,8 +676,24 @@ circle_remove(struct req *r)
 		return contact_remove(r, &p, contact);
 	if (valid_parse_ll(http_form(r, "pro"), 1, 999999999999LL, &uid) != 0)
 		return circle_page(r, &p, 422, "Choisissez le professionnel à retirer.");
-	if (db_begin(db) != DB_OK)
-		return -1;
+	pid = p.id;
+	if (!http_begin_locked(r, Q(CIRCLE_LOCK), pid, &res, ICOPE_NO_ACCESS,
+	    &rc))
+		return rc;
+	/* Still the user's file now that removals wait for this one (they
+	 * may have been removed a moment ago): no page of it otherwise. */
+	switch (icope_patient_load(r, pid, &p)) {
+	case 0:
+		break;
+	case 1:
+		db_rollback(db);
+		if (audit(r, "patient.denied", "patient", arena_printf(&r->arena,
+		    "%lld", pid), pid, AUDIT_DENIED, r->path) != DB_OK)
+			return -1;
+		return http_error(r, 403, ICOPE_NO_ACCESS);
+	default:
+		goto fail;
+	}
 	if (db_query_row(db, &r->arena, Q(CIRCLE_COUNT), DB_PARAMS(DBP_INT(p.id)),
 	    &res) != DB_OK)
 		goto fail;

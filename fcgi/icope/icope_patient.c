@@ -33,6 +33,8 @@ enum {
 	PAT_CIRCLE_ADD,
 	PAT_ADMIN,
 	PAT_UPDATE,
+	PAT_ALERTS_TO_MOVE,
+	PAT_ALERTS_MOVE,
 	PAT_HISTORY,
 	PAT_FOLLOWUP,
 	PAT__MAX
@@ -163,6 +165,19 @@ static const char *const patient_sql[PAT__MAX] = {
 	    " territory_id = ?, gp_name = ?, phone = ?, contact_name = ?,"
 	    " contact_phone = ?, updated_at = FROM_UNIXTIME(?), updated_by = ?"
 	    " WHERE id = ?",
+	/* The file's alerts not yet closed whose territory is not the
+	 * file's (new) one: they follow the file, in the transaction of the
+	 * address change, so that the new territory's managers handle them
+	 * and the old one's no longer see them. */
+	[PAT_ALERTS_TO_MOVE] =
+	    "SELECT id, COALESCE(territory_id, 0) FROM icope_alert"
+	    " WHERE patient_id = ? AND status IN ('open', 'unreachable', 'confirmed')"
+	    " AND NOT (territory_id <=> ?) ORDER BY id FOR UPDATE",
+	[PAT_ALERTS_MOVE] =
+	    "UPDATE icope_alert SET territory_id = ?, updated_at = FROM_UNIXTIME(?),"
+	    " updated_by = ? WHERE patient_id = ?"
+	    " AND status IN ('open', 'unreachable', 'confirmed')"
+	    " AND NOT (territory_id <=> ?)",
 	[PAT_HISTORY] =
 	    "SELECT UNIX_TIMESTAMP(a.at), CONCAT(u.first_name, ' ', u.last_name),"
 	    " a.action, a.outcome FROM audit_log a LEFT JOIN app_user u"
@@ -515,9 +530,15 @@ patient_new(struct req *r)
 	return form_page(r, 200, ctx, false);
 }
 
-/* Fills ctx's "duplicates" with the files that look like in (same INS,
+/*
+ * Fills ctx's "duplicates" with the files that look like in (same INS,
  * or same names and birth date), except file self.  *same_ins tells if
- * one has the same INS.  Returns the number found, or -1. */
+ * one has the same INS.  Saying so tells the user something of a file
+ * they may not open (that it exists): each match the user learns of is
+ * audited on the matched file (patient.duplicate_match, denied when the
+ * user may not open it) in the caller's transaction; on an edit (self
+ * non-zero) only the same INS is told.  Returns the number found, or -1.
+ */
 static int
 duplicates(struct req *r, struct tdict *ctx, const struct patient_input *in,
     long long self, bool *same_ins)
@@ -536,11 +557,19 @@ duplicates(struct req *r, struct tdict *ctx, const struct patient_input *in,
 	l = tdict_list(ctx, "duplicates");
 	for (i = 0; i < res.nrows; i++) {
 		struct tdict *d;
+		bool ins = db_cell_int(&res, i, 8) != 0;
+		bool visible = db_cell_int(&res, i, 9) != 0;
 
-		if (db_cell_int(&res, i, 8) != 0)
+		if (ins)
 			*same_ins = true;
+		if ((self == 0 || ins) && audit(r, "patient.duplicate_match",
+		    "patient", db_cell(&res, i, 0), db_cell_int(&res, i, 0),
+		    visible ? AUDIT_OK : AUDIT_DENIED, arena_printf(&r->arena,
+		    "%s : %s", self == 0 ? "création" : "modification du dossier",
+		    ins ? "même INS" : "mêmes noms et date de naissance")) != DB_OK)
+			return -1;
 		/* A file the user may not open is counted, never described. */
-		if (db_cell_int(&res, i, 9) == 0) {
+		if (!visible) {
 			hidden++;
 			continue;
 		}
@@ -552,7 +581,7 @@ duplicates(struct req *r, struct tdict *ctx, const struct patient_input *in,
 		tdict_str(d, "ins", db_cell(&res, i, 5));
 		tdict_str(d, "postal_code", db_cell(&res, i, 6));
 		tdict_str(d, "city", db_cell(&res, i, 7));
-		tdict_bool(d, "same_ins", db_cell_int(&res, i, 8) != 0);
+		tdict_bool(d, "same_ins", ins);
 	}
 	tdict_int(ctx, "hidden_duplicates", (long long)hidden);
 	tdict_bool(ctx, "has_duplicates", res.nrows > 0);
@@ -560,6 +589,33 @@ duplicates(struct req *r, struct tdict *ctx, const struct patient_input *in,
 	return (int)res.nrows;
 }
 
+/*
+ * Another file took the INS between the check and the write (the unique
+ * key refused it): the write is rolled back, and that file's match is
+ * audited as any other (a transaction of its own).  Returns 0 or -1.
+ */
+static int
+duplicates_after_race(struct req *r, struct tdict *ctx,
+    const struct patient_input *in, long long self)
+{
+	struct db *db = r->app->db;
+	bool same_ins;
+
+	db_rollback(db);
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (duplicates(r, ctx, in, self, &same_ins) < 0 || db_commit(db) != DB_OK)
+		return http_fail_rollback(r);
+	return 0;
+}
+
+/*
+ * Creates a file.  One transaction: the duplicate check and the audit of
+ * each match, then (no same INS, homonyms confirmed) the file, its
+ * creator in the care circle and the audit of the creation.  When the
+ * form goes back to the user (same INS, homonyms to confirm), only the
+ * audit of the matches is committed.
+ */
 static int
 patient_create(struct req *r)
 {
@@ -580,30 +636,34 @@ patient_create(struct req *r)
 		return form_page(r, 422, ctx, false);
 	if (territory_of(r, &in, ctx) != 0)
 		return -1;
-	if ((ndup = duplicates(r, ctx, &in, 0, &same_ins)) < 0)
-		return -1;
 	confirmed = http_form(r, "doublons_vus") != NULL &&
 	    strcmp(http_form(r, "doublons_vus"), "1") == 0;
-	if (same_ins) {
-		icope_form_error(&f, "ins", "INS (matricule INS)",
-		    "Un dossier porte déjà cet INS : une personne n'a qu'un dossier.");
-		return form_page(r, 409, ctx, false);
-	}
-	if (ndup > 0 && !confirmed) {
+
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if ((ndup = duplicates(r, ctx, &in, 0, &same_ins)) < 0)
+		goto fail;
+	if (same_ins || (ndup > 0 && !confirmed)) {
+		if (db_commit(db) != DB_OK)
+			goto fail;
+		if (same_ins) {
+			icope_form_error(&f, "ins", "INS (matricule INS)",
+			    "Un dossier porte déjà cet INS : une personne n'a "
+			    "qu'un dossier.");
+			return form_page(r, 409, ctx, false);
+		}
 		/* Shown before creating; the user confirms a homonym. */
 		tdict_bool(ctx, "confirm_duplicates", true);
 		return form_page(r, 200, ctx, false);
 	}
-
-	if (db_begin(db) != DB_OK)
-		return -1;
 	switch (db_exec(db, Q(PAT_INSERT), DB_PARAMS(PATIENT_PARAMS(in),
 	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(r->now),
 	    DBP_INT(r->session->user_id)), NULL)) {
 	case DB_OK:
 		break;
 	case DB_DUPLICATE:
-		db_rollback(db);
+		if (duplicates_after_race(r, ctx, &in, 0) != 0)
+			return -1;
 		icope_form_error(&f, "ins", "INS (matricule INS)",
 		    "Un dossier porte déjà cet INS : une personne n'a qu'un dossier.");
 		return form_page(r, 409, ctx, false);
@@ -736,6 +796,47 @@ admin_edit(struct req *r)
 	return form_page(r, 200, ctx, true);
 }
 
+/*
+ * The file's alerts not yet closed follow it into its territory (none:
+ * no manager's queue): each moved alert audited with the file, in the
+ * transaction of the address change.  Returns the db result.
+ */
+static enum db_rc
+alerts_follow(struct req *r, long long pid, long long territory)
+{
+	struct db *db = r->app->db;
+	struct db_result res;
+	enum db_rc rc;
+	size_t i;
+
+	if ((rc = db_query(db, &r->arena, Q(PAT_ALERTS_TO_MOVE), DB_PARAMS(
+	    DBP_INT(pid), DBP_ID(territory)), &res)) != DB_OK)
+		return rc;
+	if (res.nrows == 0)
+		return DB_OK;
+	if ((rc = db_exec(db, Q(PAT_ALERTS_MOVE), DB_PARAMS(DBP_ID(territory),
+	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(pid),
+	    DBP_ID(territory)), NULL)) != DB_OK)
+		return rc;
+	for (i = 0; i < res.nrows; i++) {
+		long long from = db_cell_int(&res, i, 1);
+
+		if ((rc = audit(r, "alert.territory", "alert", db_cell(&res, i, 0),
+		    pid, AUDIT_OK, arena_printf(&r->arena,
+		    "adresse modifiée : territoire %s → %s",
+		    from ? arena_printf(&r->arena, "%lld", from) : "aucun",
+		    territory ? arena_printf(&r->arena, "%lld", territory) :
+		    "aucun"))) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+/*
+ * Saves the identity and contact details.  One transaction: the check of
+ * the INS against the other files (a match audited), the file, its open
+ * alerts moved with it when the address changes territory, the audit.
+ */
 static int
 admin_save(struct req *r)
 {
@@ -757,30 +858,36 @@ admin_save(struct req *r)
 	icope_form_init(&f, r, ctx);
 	if (patient_input_read(r, &f, &in) > 0)
 		return form_page(r, 422, ctx, true);
-	if (territory_of(r, &in, ctx) != 0 ||
-	    duplicates(r, ctx, &in, p.id, &same_ins) < 0)
+	if (territory_of(r, &in, ctx) != 0)
 		return -1;
+	if (db_begin(db) != DB_OK)
+		return -1;
+	if (duplicates(r, ctx, &in, p.id, &same_ins) < 0)
+		goto fail;
 	tdict_bool(ctx, "has_duplicates", false);
 	if (same_ins) {
+		if (db_commit(db) != DB_OK)
+			goto fail;
 		icope_form_error(&f, "ins", "INS (matricule INS)",
 		    "Un autre dossier porte déjà cet INS.");
 		return form_page(r, 409, ctx, true);
 	}
-	if (db_begin(db) != DB_OK)
-		return -1;
 	switch (db_exec(db, Q(PAT_UPDATE), DB_PARAMS(PATIENT_PARAMS(in),
 	    DBP_INT(r->now), DBP_INT(r->session->user_id), DBP_INT(p.id)), NULL)) {
 	case DB_OK:
 		break;
 	case DB_DUPLICATE:
-		db_rollback(db);
+		if (duplicates_after_race(r, ctx, &in, p.id) != 0)
+			return -1;
+		tdict_bool(ctx, "has_duplicates", false);
 		icope_form_error(&f, "ins", "INS (matricule INS)",
 		    "Un autre dossier porte déjà cet INS.");
 		return form_page(r, 409, ctx, true);
 	default:
 		goto fail;
 	}
-	if (audit(r, "patient.update", "patient", arena_printf(&r->arena, "%lld",
+	if (alerts_follow(r, p.id, in.territory_id) != DB_OK ||
+	    audit(r, "patient.update", "patient", arena_printf(&r->arena, "%lld",
 	    p.id), p.id, AUDIT_OK, "administratif") != DB_OK ||
 	    db_commit(db) != DB_OK)
 		goto fail;
@@ -826,6 +933,8 @@ static const struct {
 	{ "patient.read", "Consultation du dossier" },
 	{ "patient.update", "Modification de l'identité ou des coordonnées" },
 	{ "patient.denied", "Accès refusé" },
+	{ "patient.duplicate_match", "Signalé comme doublon possible d'un "
+	    "dossier saisi" },
 	{ "circle.add", "Ajout à l'entourage" },
 	{ "circle.remove", "Retrait de l'entourage" },
 	{ "step1.read", "Consultation d'un STEP 1" },
@@ -833,6 +942,8 @@ static const struct {
 	{ "step1.validate", "STEP 1 validé" },
 	{ "alert.read", "Consultation d'une alerte" },
 	{ "alert.call", "Appel du gestionnaire d'alerte" },
+	{ "alert.territory", "Alerte transmise au territoire de la nouvelle "
+	    "adresse" },
 	{ "step2.read", "Consultation d'un STEP 2" },
 	{ "step2.save", "STEP 2 enregistré" },
 	{ "step2.close", "STEP 2 clôturé" },

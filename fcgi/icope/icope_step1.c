@@ -827,6 +827,8 @@ step1_post(struct req *r)
 		goto fail;
 	}
 	if (draft != 0) {
+		unsigned long long affected = 0;
+
 		step1 = draft;
 		if (db_exec(db, Q(S1_UPDATE_VALIDATED), DB_PARAMS(DBP_STR(iso),
 		    DBP_STR(mode), DBP_STR(*performer ? performer : NULL),
@@ -834,8 +836,17 @@ step1_post(struct req *r)
 		    DBP_INT(res.n_alert), DBP_INT(res.n_not_assessed),
 		    DBP_INT(res.completeness), DBP_INT(r->now), DBP_INT(uid),
 		    DBP_INT(r->now), DBP_INT(uid), DBP_INT(step1), DBP_INT(id)),
-		    NULL) != DB_OK ||
-		    db_exec(db, Q(S1_ANSWERS_DEL), DB_PARAMS(DBP_INT(step1)),
+		    &affected) != DB_OK)
+			goto fail;
+		/* The file's lock keeps the draft a draft until the commit:
+		 * should that ever fail, nothing is written over a STEP 1
+		 * already validated. */
+		if (affected != 1) {
+			db_rollback(db);
+			return http_error(r, 409, "Le dossier vient de changer : "
+			    "enregistrez à nouveau le STEP 1.");
+		}
+		if (db_exec(db, Q(S1_ANSWERS_DEL), DB_PARAMS(DBP_INT(step1)),
 		    NULL) != DB_OK)
 			goto fail;
 	} else {

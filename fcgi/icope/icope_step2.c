@@ -28,6 +28,7 @@ enum {
 	S2_UPDATE,
 	S2_CLOSE,
 	S2_ALERT_CLOSE,
+	S2_LOCK,
 	S2__MAX
 };
 #define Q(i)	DB_STMT(IA_STEP2, (i))
@@ -78,6 +79,11 @@ static const char *const step2_sql[S2__MAX] = {
 	    "UPDATE icope_alert SET status = 'closed', closed_at = FROM_UNIXTIME(?),"
 	    " updated_at = FROM_UNIXTIME(?), updated_by = ?"
 	    " WHERE id = ? AND status = 'confirmed'",
+	/* Every write of a STEP 2 starts here: its status as it is now,
+	 * held until the commit, so that a save and a close take turns and
+	 * nothing is written once it is closed. */
+	[S2_LOCK] =
+	    "SELECT status FROM icope_step2 WHERE id = ? FOR UPDATE",
 };
 
 #define INSTRUMENTS_MAX	64
@@ -343,8 +349,9 @@ step2_post(struct req *r)
 	const char *action = http_form(r, "action"), *date, *comments, *iso = NULL;
 	bool close = action != NULL && strcmp(action, "cloturer") == 0;
 	unsigned long long affected = 0;
+	struct db_result lk;
 	size_t i, k, nset = 0;
-	int rc;
+	int rc, answer;
 
 	if ((rc = step2_open(r, st, NULL)) != 0)
 		return rc == 1 ? 0 : -1;
@@ -408,11 +415,19 @@ step2_post(struct req *r)
 	if (f.nerr > 0)
 		return step2_page(r, 422, st, ctx, &f);
 
-	if (db_begin(db) != DB_OK)
-		return -1;
+	if (!http_begin_locked(r, Q(S2_LOCK), st->id, &lk,
+	    "Ce STEP 2 n'existe pas dans ce dossier.", &answer))
+		return answer;
+	if (strcmp(db_cell(&lk, 0, 0), "requested") != 0) {
+		/* Closed since the page was read: its results stay those it
+		 * was closed with. */
+		db_rollback(db);
+		return http_error(r, 409, "Ce STEP 2 vient d'être clôturé : il ne "
+		    "peut plus être modifié.");
+	}
 	if (db_exec(db, Q(S2_UPDATE), DB_PARAMS(DBP_STR(iso),
 	    DBP_STR(*comments ? comments : NULL), DBP_INT(r->now),
-	    DBP_INT(r->session->user_id), DBP_INT(st->id)), &affected) != DB_OK)
+	    DBP_INT(r->session->user_id), DBP_INT(st->id)), NULL) != DB_OK)
 		goto fail;
 	for (i = 0; i < st->fns.nrows; i++) {
 		if (!in[i].set) {

@@ -38,6 +38,19 @@ guess() {
 	http GET '/connexion/code?suite=/'
 	http POST /connexion/code --data-urlencode "csrf=$(csrf)" --data "code=$1&suite=/"
 }
+# while_locked HTTP-ARGS...: the request, sent while another transaction
+# holds the user's row for 2 s; its duration in ms in $took.
+while_locked() {
+	local holder start
+	mariadb --defaults-file="$PARVIS_STATE/admin.cnf" -e "BEGIN; SELECT id FROM parvis.app_user
+		WHERE id = $ua FOR UPDATE; SELECT SLEEP(2); COMMIT;" >/dev/null &
+	holder=$!
+	sleep 0.5
+	start=$(date +%s%N)
+	http "$@"
+	took=$((($(date +%s%N) - start) / 1000000))
+	wait "$holder"
+}
 wrong_of() { printf '%06d' $(((10#$1 + 1) % 1000000)); }
 
 note "two sessions, five wrong codes each: the tenth brakes the account"
@@ -116,14 +129,7 @@ assert_status 422
 note "a code check waits for the account's row lock (what counts parallel guesses one by one)"
 http GET /compte/coordonnees
 t=$(csrf)
-mariadb --defaults-file="$PARVIS_STATE/admin.cnf" -e "BEGIN; SELECT id FROM parvis.app_user WHERE id = $ua FOR UPDATE;
-	SELECT SLEEP(2); COMMIT;" >/dev/null &
-holder=$!
-sleep 0.5
-start=$(date +%s%N)
-http POST /compte/coordonnees/email/code --data-urlencode "csrf=$t" --data-urlencode "code_email=$(wrong_of "$c")"
-took=$((($(date +%s%N) - start) / 1000000))
-wait "$holder"
+while_locked POST /compte/coordonnees/email/code --data-urlencode "csrf=$t" --data-urlencode "code_email=$(wrong_of "$c")"
 assert_status 422
 ((took >= 1000)) || fail "the check did not wait for the account's lock (${took} ms)"
 
@@ -138,14 +144,7 @@ done
 jar_use 5
 http GET '/connexion/code?suite=/'
 t=$(csrf)
-mariadb --defaults-file="$PARVIS_STATE/admin.cnf" -e "BEGIN; SELECT id FROM parvis.app_user WHERE id = $ua FOR UPDATE;
-	SELECT SLEEP(2); COMMIT;" >/dev/null &
-holder=$!
-sleep 0.5
-start=$(date +%s%N)
-http POST /connexion/code --data-urlencode "csrf=$t" --data "code=$(wrong_of "${codes[5]}")&suite=/"
-took=$((($(date +%s%N) - start) / 1000000))
-wait "$holder"
+while_locked POST /connexion/code --data-urlencode "csrf=$t" --data "code=$(wrong_of "${codes[5]}")&suite=/"
 assert_status 401
 ((took >= 1000)) || fail "the login's code check did not wait for the account's lock (${took} ms)"
 pids=()

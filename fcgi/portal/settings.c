@@ -464,19 +464,31 @@ notify(struct req *r, const struct account *a, const char *to,
 
 enum reauth { REAUTH_OK, REAUTH_WRONG, REAUTH_THROTTLED, REAUTH_ERROR };
 
-/* Checks the current password typed into a settings form; a wrong one is
- * audited (and counted: REAUTH_MAX in REAUTH_WINDOW, then refused). */
+/* Checks the current password pw typed into field of a settings form
+ * (form: the audit row's words); a wrong one is audited and counted
+ * (REAUTH_MAX in REAUTH_WINDOW, then refused).  On REAUTH_WRONG (empty,
+ * too long or wrong) and REAUTH_THROTTLED the message is added to e. */
 static enum reauth
-reauth(struct req *r, const struct account *a, const char *pw, const char *form)
+reauth(struct req *r, const struct account *a, const char *pw,
+    const char *field, const char *form, struct form_errors *e)
 {
 	struct db_result res;
 
+	if (pw == NULL || *pw == '\0') {
+		form_error_add(e, field, "Saisissez votre mot de passe actuel.");
+		return REAUTH_WRONG;
+	}
+	if (strlen(pw) > 1024) {
+		form_error_add(e, field, msg_reauth_wrong);
+		return REAUTH_WRONG;
+	}
 	if (db_query_row(r->app->db, &r->arena, Q(SET_REAUTH_FAILURES), DB_PARAMS(
 	    DBP_INT(r->session->user_id), DBP_INT(r->now - REAUTH_WINDOW)),
 	    &res) != DB_OK)
 		return REAUTH_ERROR;
 	if (db_cell_int(&res, 0, 0) >= REAUTH_MAX) {
 		password_dummy_verify(pw);
+		form_error_add(e, field, msg_reauth_throttled);
 		return REAUTH_THROTTLED;
 	}
 	if (a->password_hash != NULL && password_verify(a->password_hash, pw))
@@ -484,6 +496,7 @@ reauth(struct req *r, const struct account *a, const char *pw, const char *form)
 	if (audit(r, "settings.reauth.failed", "user", a->login, 0, AUDIT_DENIED,
 	    form) != DB_OK)
 		return REAUTH_ERROR;
+	form_error_add(e, field, msg_reauth_wrong);
 	return REAUTH_WRONG;
 }
 
@@ -646,33 +659,21 @@ contact_send(struct req *r, const struct contact_form *f, const char *purpose,
 
 /*
  * Checks the current password typed with a new address or number (field
- * name): whoever holds an open session must not be able to move the
+ * name; form: the audit row's words): whoever holds an open session must not be able to move the
  * account's mail, and with it the password reset, without it.  Returns 0
- * when it is right, else adds the error to e and returns the status to
- * answer (422, or 429 when too many were wrong), or -1.
+ * when it is right, else the status to answer with the error in e (422,
+ * or 429 when too many were wrong), or -1.
  */
 static int
 contact_reauth(struct req *r, const struct account *a, const char *name,
-    struct form_errors *e)
+    const char *form, struct form_errors *e)
 {
-	const char *pw = http_form(r, name);
-
-	if (pw == NULL || *pw == '\0') {
-		form_error_add(e, name, "Saisissez votre mot de passe actuel.");
-		return 422;
-	}
-	if (strlen(pw) > 1024) {
-		form_error_add(e, name, msg_reauth_wrong);
-		return 422;
-	}
-	switch (reauth(r, a, pw, name)) {
+	switch (reauth(r, a, http_form(r, name), name, form, e)) {
 	case REAUTH_OK:
 		return 0;
 	case REAUTH_WRONG:
-		form_error_add(e, name, msg_reauth_wrong);
 		return 422;
 	case REAUTH_THROTTLED:
-		form_error_add(e, name, msg_reauth_throttled);
 		return 429;
 	default:
 		return -1;
@@ -703,7 +704,7 @@ email_post(struct req *r)
 			    "Saisissez votre mot de passe actuel.");
 		return contact_page(r, 422, &e, &f, NULL);
 	}
-	if ((status = contact_reauth(r, &a, "actuel_email", &e)) != 0)
+	if ((status = contact_reauth(r, &a, "actuel_email", "adresse e-mail", &e)) != 0)
 		return status < 0 ? -1 : contact_page(r, status, &e, &f, NULL);
 	/* Whether another account uses the address is told only at the
 	 * code, that is to whoever reads that mailbox. */
@@ -740,7 +741,7 @@ mobile_post(struct req *r)
 			    "Saisissez votre mot de passe actuel.");
 		return contact_page(r, 422, &e, &f, NULL);
 	}
-	if ((status = contact_reauth(r, &a, "actuel_mobile", &e)) != 0)
+	if ((status = contact_reauth(r, &a, "actuel_mobile", "numéro de mobile", &e)) != 0)
 		return status < 0 ? -1 : contact_page(r, status, &e, &f, NULL);
 	return contact_send(r, &f, "mobile", "sms", number,
 	    "confirmer votre nouveau numéro");
@@ -908,23 +909,14 @@ password_post(struct req *r)
 	if (account_load(r, &a) != 0)
 		return -1;
 	pwpolicy_from_config(&pol);
-	if (cur == NULL || *cur == '\0')
-		form_error_add(&e, "actuel", "Saisissez votre mot de passe actuel.");
-	else if (strlen(cur) > 1024)
-		form_error_add(&e, "actuel", msg_reauth_wrong);
-	else {
-		switch (reauth(r, &a, cur, "mot de passe")) {
-		case REAUTH_OK:
-			break;
-		case REAUTH_WRONG:
-			form_error_add(&e, "actuel", msg_reauth_wrong);
-			break;
-		case REAUTH_THROTTLED:
-			form_error_add(&e, "actuel", msg_reauth_throttled);
-			return password_page(r, 429, &e, NULL);
-		default:
-			return -1;
-		}
+	switch (reauth(r, &a, cur, "actuel", "mot de passe", &e)) {
+	case REAUTH_OK:
+	case REAUTH_WRONG:
+		break;
+	case REAUTH_THROTTLED:
+		return password_page(r, 429, &e, NULL);
+	default:
+		return -1;
 	}
 	if (pw == NULL || *pw == '\0')
 		form_error_add(&e, "nouveau", "Saisissez le nouveau mot de passe.");
@@ -1018,22 +1010,11 @@ secret_reauth(struct req *r, const struct account *a, const char *pw,
     const char *field, struct form_errors *e, const char *question,
     const char *answer)
 {
-	if (pw == NULL || *pw == '\0') {
-		form_error_add(e, field, "Saisissez votre mot de passe actuel.");
-		return 0;
-	}
-	if (strlen(pw) > 1024) {
-		form_error_add(e, field, msg_reauth_wrong);
-		return 0;
-	}
-	switch (reauth(r, a, pw, "question secrète")) {
+	switch (reauth(r, a, pw, field, "question secrète", e)) {
 	case REAUTH_OK:
-		return 0;
 	case REAUTH_WRONG:
-		form_error_add(e, field, msg_reauth_wrong);
 		return 0;
 	case REAUTH_THROTTLED:
-		form_error_add(e, field, msg_reauth_throttled);
 		return secret_page(r, 429, e, question, answer) == 0 ? 1 : -1;
 	default:
 		return -1;

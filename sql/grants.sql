@@ -108,6 +108,7 @@ GRANT SELECT ON parvis.rpps_import TO 'parvis_annuaire'@'localhost';
 GRANT SELECT ON parvis.site_place_stat TO 'parvis_annuaire'@'localhost';
 GRANT SELECT ON parvis.site_skill TO 'parvis_annuaire'@'localhost';
 GRANT SELECT ON parvis.directory_option TO 'parvis_annuaire'@'localhost';
+GRANT SELECT ON parvis.directory_lists_state TO 'parvis_annuaire'@'localhost';
 GRANT SELECT ON parvis.cpts TO 'parvis_annuaire'@'localhost';
 GRANT SELECT ON parvis.territory TO 'parvis_annuaire'@'localhost';
 GRANT SELECT ON parvis.territory_postal_code TO 'parvis_annuaire'@'localhost';

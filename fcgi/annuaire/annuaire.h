@@ -88,6 +88,11 @@ struct search {
 	const char	*communes[SEARCH_MAX_CODES];
 	size_t		 ncommunes;
 	bool		 has_place;
+	/* The active sites of the place (of the profession asked), when
+	 * search_read_place read them with the place: which index reads the
+	 * place faster. */
+	bool		 place_sites_known;
+	long long	 place_sites;
 	/* CPTS module: the CPTS (0 in the general directory) and a status. */
 	long long	 cpts_id;
 	const char	*status;		/* code, or NULL for any */
@@ -120,14 +125,17 @@ struct search_result {
 	size_t		 nexact;
 	bool		 national;		/* no place: exact matches only */
 	bool		 empty_query;
-	/* The checksum of the form's lists when the search read it with the
-	 * place's count (search_form_choices then need not), or NULLs. */
-	const char	*choices_sum[3];
+	/* The generation of the form's lists (sql/017) when the search read
+	 * it with the page's details (search_form_choices then need not), or
+	 * NULL. */
+	const char	*choices_gen;
 };
 
 /* Resolves the free text of a place (postal codes, a department, the
- * start of a commune's name) into s; returns 0 (s->error set when nothing
- * matches) or -1 after a database failure. */
+ * start of a commune's name) into s, after search_read_criteria (a
+ * department's or commune's site count is of the profession asked);
+ * returns 0 (s->error set when nothing matches) or -1 after a database
+ * failure. */
 int	 search_read_place(struct req *r, struct search *s, const char *place);
 /* Returns the trimmed value of a query parameter, or NULL when empty. */
 const char *annuaire_query(struct req *r, const char *name);
@@ -148,7 +156,7 @@ int	 search_read_criteria(struct req *r, struct search *s);
 int	 search_run(struct req *r, const struct search *s, struct search_result *out);
 /* Adds the lists a search form offers (professions, specialties, care
  * modalities, equipment) with the current choices marked; res is the
- * search just run (its checksum of the lists), or NULL. */
+ * search just run (the generation of the lists it read), or NULL. */
 int	 search_form_choices(struct req *r, struct tdict *ctx, const struct search *s,
 	    const struct search_result *res);
 /* Adds the hits to ctx: lists "exact" and "approx", counts. */

@@ -31,11 +31,14 @@
  *
  * Every query is a prepared statement of constant text; lists (postal
  * codes, options, the idnps of a page) are bound as one JSON array each
- * and read with JSON_TABLE, so that their length never changes the SQL.
+ * and read with JSON_TABLE, or as a fixed number of parameters (the
+ * unused ones repeat a value or are NULL), so that their length never
+ * changes the SQL.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "annuaire.h"
 #include "annuaire_fold.h"
@@ -59,7 +62,7 @@ enum {
 	SQ_PROFESSIONS,
 	SQ_SKILLS,
 	SQ_OPTIONS,
-	SQ_CHOICES_SUM,
+	SQ_LISTS_GEN,
 	SQ_PLACE_DEPT,
 	SQ_PLACE_COMMUNE,
 	SQ_PLACE_BY_SKILL,
@@ -68,6 +71,10 @@ enum {
 	SQ_PLACE_FEW,
 	SQ_PLACE_FEW_NAME,
 	SQ_DETAILS,
+	SQ_CODES8,
+	SQ_CODES8_PROF,
+	SQ_CODES16,
+	SQ_CODES16_PROF,
 	SQ__MAX
 };
 #define Q(i)	DB_STMT(AA_SEARCH, (i))
@@ -147,12 +154,12 @@ enum {
 	" t.last_key, t.first_key, t.idnps LIMIT ?"
 
 /* The active sites of the place holding savoir-faire code ? (site_skill,
- * sql/013, mirrors practice_site.skills): 2 parameters, the code and the
+ * sql/013, mirrors practice_site.skills, with the site's columns a search
+ * checks, sql/017: read alone, as s): 2 parameters, the code and the
  * postal codes (JSON). */
 #define SKILL_SITES							\
-	" FROM site_skill k FORCE INDEX (PRIMARY)"			\
-	" JOIN practice_site s FORCE INDEX (PRIMARY) ON s.id = k.site_id"	\
-	" WHERE k.skill_code = ? AND k.postal_code IN " JT("?") " AND"
+	" FROM site_skill s FORCE INDEX (PRIMARY)"			\
+	" WHERE s.skill_code = ? AND s.postal_code IN " JT("?") " AND"
 
 /*
  * A place of at most PLACE_LIST_MAX postal codes bound as a list of values
@@ -180,17 +187,48 @@ enum {
 	" AND (? = '' OR " NAME_MATCH("s") ")"				\
 	" ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?"
 
-/* The checksum of the form's lists (professions, savoir-faire, options),
- * to tell whether a worker's copy is still what the database holds: 3
- * columns. */
-#define CHOICES_SUM_COLS						\
-	" (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"	\
-	"  code, label))), 0)) FROM rpps_profession),"			\
-	" (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"	\
-	"  code, label, type_code, type_label))), 0)) FROM rpps_skill),"	\
-	" (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|',"	\
-	"  kind, code, label, position))), 0)) FROM directory_option"	\
-	"  WHERE kind IN ('care', 'equipment'))"
+/*
+ * One postal code's first active sites in name order (as site_place or
+ * site_place_name holds them), slot k: 2 parameters, the code (NULL for an
+ * unused slot) and the row limit; 3 with a profession: the code, the
+ * profession and the row limit.  The commune code comes for the
+ * refinement by commune, which the caller checks.
+ */
+#define CODE_PART(k, ix, prof)						\
+	"(SELECT " #k " AS slot, s.idnps, s.last_key, s.first_key,"	\
+	" s.commune_code FROM practice_site s FORCE INDEX (" ix ")"	\
+	" WHERE s.postal_code = ? AND s.status = 'present'" prof		\
+	" ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?)"
+#define CODE_PROF	" AND s.profession_code = ?"
+#define CODES4(a, b, c, d, ix, prof)					\
+	CODE_PART(a, ix, prof) " UNION ALL " CODE_PART(b, ix, prof)	\
+	" UNION ALL " CODE_PART(c, ix, prof) " UNION ALL " CODE_PART(d, ix, prof)
+#define CODES8(ix, prof)						\
+	CODES4(0, 1, 2, 3, ix, prof) " UNION ALL " CODES4(4, 5, 6, 7, ix, prof)
+#define CODES16(ix, prof)						\
+	CODES8(ix, prof) " UNION ALL " CODES4(8, 9, 10, 11, ix, prof)	\
+	" UNION ALL " CODES4(12, 13, 14, 15, ix, prof)
+/* The first CODES_WINDOW rows of the merge, enough for 50 professionals
+ * when they are there. */
+#define CODES_WINDOW	256
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+#define CODES_ORDER	" ORDER BY last_key, first_key, idnps"		\
+	" LIMIT " STR(CODES_WINDOW)
+
+/* The generation of the form's lists (professions, savoir-faire,
+ * options), bumped by triggers on their tables (sql/017), to tell whether a
+ * worker's copy is still what the database holds. */
+#define LISTS_GEN							\
+	"(SELECT generation FROM directory_lists_state WHERE id = 1)"
+
+/* The active sites of postal code c.postal_code (of a profession), from
+ * the import's counts, or 0 when not asked: 3 parameters (whether asked,
+ * the profession twice). */
+#define CODE_SITES							\
+	" IF(? = 0, 0, (SELECT COALESCE(SUM(t.sites), 0)"		\
+	"  FROM site_place_stat t WHERE t.postal_code = c.postal_code"	\
+	"  AND (? = '' OR t.profession_code = ?)))"
 
 /* A JSON array bound as one parameter, as a table j of strings v. */
 #define JT_TABLE(p)	"JSON_TABLE(" p ", '$[*]' COLUMNS ("		\
@@ -206,13 +244,19 @@ static const char *const search_sql[SQ__MAX] = {
 	 * the import keeps: which index reads the place faster. */
 	[SQ_PLACE_STAT] =
 	    "SELECT (SELECT COALESCE(SUM(sites), 0) FROM site_place_stat"
-	    " WHERE postal_code IN " JT("?") " AND (? = '' OR profession_code = ?)),"
-	    CHOICES_SUM_COLS,
+	    " WHERE postal_code IN " JT("?") " AND (? = '' OR profession_code = ?))",
 	/* The same in a place of few postal codes: by name (only the range
 	 * of the name in each postal code is read), or by profession (a
 	 * single postal code is read in index order, up to the row limit). */
 	[SQ_PLACE_FEW_NAME] = FEW_BY_INDEX("site_place_name"),
 	[SQ_PLACE_FEW] = FEW_BY_INDEX("site_place"),
+	/* The same without a name in a place of several postal codes: each
+	 * code's first sites in name order (each code read in index order up
+	 * to its row limit, not every site of the place), merged. */
+	[SQ_CODES8] = CODES8("site_place_name", "") CODES_ORDER,
+	[SQ_CODES8_PROF] = CODES8("site_place", CODE_PROF) CODES_ORDER,
+	[SQ_CODES16] = CODES16("site_place_name", "") CODES_ORDER,
+	[SQ_CODES16_PROF] = CODES16("site_place", CODE_PROF) CODES_ORDER,
 	/*
 	 * Exact matches in name order.  By place: every site of the place
 	 * (of the profession) is read and sorted; by name: the sites are
@@ -224,8 +268,9 @@ static const char *const search_sql[SQ__MAX] = {
 	[SQ_PLACE_BY_PLACE] = BY_INDEX("site_place")
 	    " ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?",
 	/* A savoir-faire asked: only the sites of the place holding it are
-	 * read (every criterion is still checked on the site itself), then
-	 * sorted as by place (1 more parameter: the row limit). */
+	 * read (every criterion is still checked on the site's columns, as
+	 * site_skill copies them), then sorted as by place (1 more parameter:
+	 * the row limit). */
 	[SQ_PLACE_BY_SKILL] =
 	    "SELECT s.idnps" SKILL_SITES PLACE_IN("s") EXACT_WHERE("s")
 	    STATUS_OK("s") " ORDER BY s.last_key, s.first_key, s.idnps LIMIT ?",
@@ -318,7 +363,8 @@ static const char *const search_sql[SQ__MAX] = {
 	 * union into a temporary table and sort it, a quarter of the
 	 * statement's time; unsorted, it streams both parts.  The ids are
 	 * unique: the JSON table is joined as it is, not as an IN (...)
-	 * planned as a semi-join.
+	 * planned as a semi-join.  The rows of kind 0 end with the
+	 * generation of the form's lists (search_form_choices).
 	 */
 	[SQ_DETAILS] =
 	    "SELECT STRAIGHT_JOIN 0 AS k, p.idnps,"
@@ -331,7 +377,7 @@ static const char *const search_sql[SQ__MAX] = {
 	    "  WHERE k.idnps = p.idnps AND r.type_code = 'S'),"
 	    " COALESCE(t.label, ''), p.last_name, p.first_name,"
 	    " IF(? = 0, NULL, (SELECT cp.status FROM cpts_professional cp"
-	    "  WHERE cp.cpts_id = ? AND cp.idnps = p.idnps)), NULL, 0 AS o"
+	    "  WHERE cp.cpts_id = ? AND cp.idnps = p.idnps)), NULL, " LISTS_GEN
 	    " FROM " JT_TABLE("?") " JOIN professional p ON p.idnps = j.v"
 	    " LEFT JOIN rpps_profession pr ON pr.code = p.profession_code"
 	    " LEFT JOIN professional_card c ON c.idnps = p.idnps"
@@ -351,17 +397,21 @@ static const char *const search_sql[SQ__MAX] = {
 	[SQ_OPTIONS] =
 	    "SELECT kind, code, label FROM directory_option"
 	    " WHERE kind IN ('care', 'equipment') ORDER BY kind, position, label",
-	/* A checksum of the three lists above, to tell whether a worker's
-	 * copy is still what the database holds. */
-	[SQ_CHOICES_SUM] = "SELECT" CHOICES_SUM_COLS,
+	/* The generation of the three lists above, to tell whether a
+	 * worker's copy is still what the database holds. */
+	[SQ_LISTS_GEN] = "SELECT" LISTS_GEN,
 	/* Whether this program may read site_skill (sql/grants.sql). */
 	[SQ_SKILL_INDEX_PROBE] = "SELECT 1 FROM site_skill LIMIT 0",
+	/* A department's or a commune's postal codes, each with its active
+	 * sites (of the profession asked), as SQ_PLACE_STAT counts them. */
 	[SQ_PLACE_DEPT] =
-	    "SELECT DISTINCT postal_code FROM rpps_commune WHERE dept_code = ?"
-	    " ORDER BY postal_code LIMIT 200",
+	    "SELECT DISTINCT c.postal_code," CODE_SITES
+	    " FROM rpps_commune c WHERE c.dept_code = ?"
+	    " ORDER BY c.postal_code LIMIT 200",
 	[SQ_PLACE_COMMUNE] =
-	    "SELECT postal_code, insee FROM rpps_commune WHERE label LIKE ?"
-	    " ORDER BY label, postal_code LIMIT 200",
+	    "SELECT c.postal_code, c.insee," CODE_SITES
+	    " FROM rpps_commune c WHERE c.label LIKE ?"
+	    " ORDER BY c.label, c.postal_code LIMIT 200",
 };
 
 /* ---- reading the criteria ---- */
@@ -680,6 +730,7 @@ search_details(struct req *r, const struct search *s, struct search_result *out)
 				h->last_name = db_cell(&res, k, 8);
 				h->first_name = db_cell(&res, k, 9);
 				h->status = cpts_status_parse(db_cell(&res, k, 10));
+				out->choices_gen = db_cell(&res, k, 12);
 				continue;
 			}
 			/* The site shown: the first (by id) in the place, else
@@ -929,15 +980,12 @@ skill_index_usable(struct req *r)
 }
 
 /* The active sites of the place (of the profession, if one is asked),
- * from the import's counts; -1 after a database failure.  The same
- * statement reads the checksum of the form's lists into out (one
- * statement less for search_form_choices). */
+ * from the import's counts; -1 after a database failure. */
 static long long
-place_sites(struct req *r, const struct bound *b, struct search_result *out)
+place_sites(struct req *r, const struct bound *b)
 {
 	struct sparams p = { .n = 0 };
 	struct db_result res;
-	size_t i;
 
 	pa(&p, DBP_STR(b->place));
 	pa(&p, DBP_STR(b->prof));
@@ -945,8 +993,6 @@ place_sites(struct req *r, const struct bound *b, struct search_result *out)
 	if (db_query_row(r->app->db, &r->arena, Q(SQ_PLACE_STAT), p.v, p.n,
 	    &res) != DB_OK)
 		return -1;
-	for (i = 0; i < 3; i++)
-		out->choices_sum[i] = db_cell(&res, 0, i + 1);
 	return db_cell_int(&res, 0, 0);
 }
 
@@ -978,6 +1024,106 @@ pa_few(struct sparams *p, const struct search *s, const struct bound *b)
 	pa_name(p, b);
 }
 
+/* The most postal codes read one by one (SQ_CODES16); the rows read at
+ * most from each: CODES_ROWS shared between the codes, but at least
+ * CODES_ROWS_MIN (50 professionals, a few of them with two sites). */
+#define CODES_MAX	16
+#define CODES_ROWS	512
+#define CODES_ROWS_MIN	64
+
+/* True when site s (its postal code and commune code) lies in the place:
+ * PLACE_IN's refinement by commune code, as FIND_IN_SET compares (ASCII,
+ * case folded). */
+static bool
+site_in_place(const struct search *s, const char *postal, const char *commune)
+{
+	size_t i;
+
+	if (!in_list(postal, s->refined, s->nrefined) || commune == NULL ||
+	    *commune == '\0')
+		return true;
+	for (i = 0; i < s->ncommunes; i++)
+		if (strcasecmp(commune, s->communes[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Exact matches without a name in a place of 2 to CODES_MAX postal codes,
+ * without a savoir-faire, option or status: each code's first sites in
+ * name order (at most limit), merged by MariaDB, of which the first
+ * CODES_WINDOW rows come.  Those rows are complete up to the last row of
+ * the first code that reached its limit (beyond, a site of that code may
+ * be missing), or to the window's end when it is full.  Returns 1 when out
+ * holds the result (50 professionals within the complete rows, or every
+ * row of every code read), 0 when the caller must read the place, -1
+ * after a database failure.
+ */
+static int
+place_codes(struct req *r, const struct search *s, const struct bound *b,
+    struct search_result *out)
+{
+	const char *code[CODES_MAX];
+	size_t seen[CODES_MAX];
+	struct sparams p = { .n = 0 };
+	struct db_result res;
+	size_t ncode = 0, nslot, i, k, end;
+	long long limit;
+	bool prof = s->profession != NULL, partial = false;
+	int stmt;
+
+	for (i = 0; i < s->npostal; i++) {
+		if (in_list(s->postal[i], code, ncode))
+			continue;
+		if (ncode >= CODES_MAX)
+			return 0;
+		code[ncode++] = s->postal[i];
+	}
+	nslot = ncode <= 8 ? 8 : 16;
+	stmt = nslot == 8 ? (prof ? SQ_CODES8_PROF : SQ_CODES8) :
+	    (prof ? SQ_CODES16_PROF : SQ_CODES16);
+	/* Enough rows per code for 50 professionals spread over the codes,
+	 * and for a professional with a few sites in one. */
+	limit = CODES_ROWS / (long long)ncode;
+	if (limit < CODES_ROWS_MIN)
+		limit = CODES_ROWS_MIN;
+	for (k = 0; k < nslot; k++) {
+		pa(&p, k < ncode ? DBP_STR(code[k]) : DBP_NULL);
+		if (prof)
+			pa(&p, DBP_STR(b->prof));
+		pa(&p, DBP_INT(limit));
+	}
+	if (db_query(r->app->db, &r->arena, Q(stmt), p.v, p.n, &res) != DB_OK)
+		return -1;
+	/* The rows up to end (excluded) are complete; a code's limit-th row
+	 * is its last. */
+	memset(seen, 0, sizeof(seen));
+	end = res.nrows;
+	partial = res.nrows >= CODES_WINDOW;
+	for (i = 0; i < res.nrows; i++) {
+		k = (size_t)db_cell_int(&res, i, 0);
+		if (k < ncode && ++seen[k] >= (size_t)limit) {
+			end = i + 1;
+			partial = true;
+			break;
+		}
+	}
+	out->nhits = out->nexact = 0;
+	for (i = 0; i < end && out->nhits < SEARCH_MAX_RESULTS; i++) {
+		const char *id = db_cell(&res, i, 1);
+
+		k = (size_t)db_cell_int(&res, i, 0);
+		if (k >= ncode || !site_in_place(s, code[k], db_cell(&res, i, 4)))
+			continue;
+		if (!hit_has(out, id))
+			hit_add(out, id, true, 0);
+	}
+	if (out->nhits >= SEARCH_MAX_RESULTS || !partial)
+		return 1;
+	out->nhits = out->nexact = 0;
+	return 0;
+}
+
 /* Exact matches in name order (at most 50) into out, read by place or by
  * name.  Returns 0 or -1. */
 static int
@@ -996,10 +1142,18 @@ place_exact(struct req *r, const struct search *s, const struct bound *b,
 	few = s->npostal <= PLACE_LIST_MAX && *b->status == '\0' &&
 	    s->skill == NULL && s->ncare == 0 && s->nequip == 0;
 	single = place_distinct(s) == 1;
+	if (few && s->name == NULL && !single) {
+		int rc = place_codes(r, s, b, out);
+
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
 	/* By name or in a single postal code, such a search reads only what
 	 * it shows: the place's size does not matter. */
 	if (!few || (s->name == NULL && !single)) {
-		if ((sites = place_sites(r, b, out)) < 0)
+		if (s->place_sites_known)
+			sites = s->place_sites;
+		else if ((sites = place_sites(r, b)) < 0)
 			return -1;
 	}
 	/* In name order, a name typed reads only its own range; a
@@ -1292,10 +1446,15 @@ int
 search_read_place(struct req *r, struct search *s, const char *place)
 {
 	struct db_result res;
-	const char *p = place;
+	const char *p = place, *prof = nn(s->profession);
 	char tok[8];
 	size_t i, n = 0;
+	long long sites = 0;
 	bool all_postal = true;
+	/* The place's size tells how to read it, except for a name alone
+	 * (read by name, whatever the size, in a place of few codes). */
+	bool count = s->name == NULL || s->skill != NULL || s->ncare > 0 ||
+	    s->nequip > 0;
 
 	/* Postal codes, separated by spaces or commas. */
 	while (*p != '\0' && all_postal) {
@@ -1327,14 +1486,18 @@ search_read_place(struct req *r, struct search *s, const char *place)
 		if (tok[1] == 'a' || tok[1] == 'b')
 			tok[1] = (char)(tok[1] - 'a' + 'A');
 		if (db_query(r->app->db, &r->arena, Q(SQ_PLACE_DEPT),
-		    DB_PARAMS(DBP_STR(tok)), &res) != DB_OK)
+		    DB_PARAMS(DBP_INT(count), DBP_STR(prof), DBP_STR(prof),
+		    DBP_STR(tok)), &res) != DB_OK)
 			return -1;
-		for (i = 0; i < res.nrows && s->npostal < SEARCH_MAX_CODES; i++)
+		for (i = 0; i < res.nrows && s->npostal < SEARCH_MAX_CODES; i++) {
 			s->postal[s->npostal++] = db_cell(&res, i, 0);
+			sites += db_cell_int(&res, i, 1);
+		}
 	} else {
 		/* A commune: its sites, by postal code refined by commune code. */
 		if (db_query(r->app->db, &r->arena, Q(SQ_PLACE_COMMUNE),
-		    DB_PARAMS(DBP_STR(like_prefix(r, place, n))), &res) != DB_OK)
+		    DB_PARAMS(DBP_INT(count), DBP_STR(prof), DBP_STR(prof),
+		    DBP_STR(like_prefix(r, place, n))), &res) != DB_OK)
 			return -1;
 		for (i = 0; i < res.nrows; i++) {
 			const char *pc = db_cell(&res, i, 0), *insee = db_cell(&res, i, 1);
@@ -1343,6 +1506,7 @@ search_read_place(struct req *r, struct search *s, const char *place)
 			    s->npostal < SEARCH_MAX_CODES) {
 				s->postal[s->npostal++] = pc;
 				s->refined[s->nrefined++] = pc;
+				sites += db_cell_int(&res, i, 2);
 			}
 			if (*insee != '\0' && !in_list(insee, s->communes, s->ncommunes) &&
 			    s->ncommunes < SEARCH_MAX_CODES)
@@ -1355,6 +1519,8 @@ search_read_place(struct req *r, struct search *s, const char *place)
 		return 0;
 	}
 	s->has_place = true;
+	s->place_sites_known = count;
+	s->place_sites = sites;
 	return 0;
 }
 
@@ -1363,42 +1529,39 @@ search_read_place(struct req *r, struct search *s, const char *place)
 /*
  * The lists of the form change only with an import (professions,
  * savoir-faire) or an administrator (options): each worker keeps a copy
- * and checks it against a checksum of the three tables, one small
- * statement instead of reading the lists again.
+ * and checks it against their generation (sql/017), which the search reads
+ * with a page's details, or one small statement, instead of reading the
+ * lists again.
  */
 static struct {
 	bool		 loaded;
 	struct arena	 a;
-	char		*sum[3];
+	char		*gen;
 	struct db_result prof, skills, opts;
 } choices;
 
 /* Points *prof, *skills, *opts at the worker's copy of the lists, read
- * again when the database's differ.  Returns 0 or -1. */
+ * again when the database's generation differs.  Returns 0 or -1. */
 static int
 choices_get(struct req *r, const struct search_result *done,
     const struct db_result **prof, const struct db_result **skills,
     const struct db_result **opts)
 {
 	struct db_result res;
-	const char *sum[3];
-	size_t i;
-	bool same = choices.loaded;
+	const char *gen;
 
-	/* The search read the checksum already (SQ_PLACE_STAT), or not. */
-	if (done != NULL && done->choices_sum[0] != NULL) {
-		for (i = 0; i < 3; i++)
-			sum[i] = done->choices_sum[i];
-	} else {
-		if (db_query_row(r->app->db, &r->arena, Q(SQ_CHOICES_SUM),
+	/* The search read the generation already (SQ_DETAILS), or not. */
+	if (done != NULL && done->choices_gen != NULL)
+		gen = done->choices_gen;
+	else {
+		if (db_query_row(r->app->db, &r->arena, Q(SQ_LISTS_GEN),
 		    DB_NOPARAMS, &res) != DB_OK)
 			return -1;
-		for (i = 0; i < 3; i++)
-			sum[i] = db_cell(&res, 0, i);
+		gen = db_cell(&res, 0, 0);
 	}
-	for (i = 0; i < 3 && same; i++)
-		same = sum[i] != NULL && strcmp(choices.sum[i], sum[i]) == 0;
-	if (!same) {
+	/* No generation (no row): read the lists every time, as the
+	 * database cannot say they are the same. */
+	if (!choices.loaded || gen == NULL || strcmp(choices.gen, gen) != 0) {
 		if (choices.loaded)
 			arena_free(&choices.a);
 		choices.loaded = false;
@@ -1412,11 +1575,9 @@ choices_get(struct req *r, const struct search_result *done,
 			arena_free(&choices.a);
 			return -1;
 		}
-		/* A change between the checksum and the lists is seen by the
-		 * next request's checksum. */
-		for (i = 0; i < 3; i++)
-			choices.sum[i] = arena_strdup(&choices.a,
-			    sum[i] != NULL ? sum[i] : "");
+		/* A change between the generation and the lists is seen by
+		 * the next request's generation. */
+		choices.gen = arena_strdup(&choices.a, gen != NULL ? gen : "");
 		choices.loaded = true;
 	}
 	*prof = &choices.prof;

@@ -1742,8 +1742,9 @@ derived_stale(MYSQL *c, unsigned *which)
  * search sees the old counts and sites or the new ones.  site_place_stat
  * is one pass over the site_place index; site_skill mirrors
  * practice_site.skills exactly (one row per active site and savoir-faire
- * code), so a search reading it finds what reading every site of the place
- * would.  Returns 0 or -1 (message printed, nothing changed).
+ * code, with the site's columns a search checks: sql/017), so a search
+ * reading it finds what reading every site of the place would.  Returns 0
+ * or -1 (message printed, nothing changed).
  */
 static int
 derived_rebuild(MYSQL *c, unsigned which)
@@ -1764,7 +1765,10 @@ derived_rebuild(MYSQL *c, unsigned which)
 	    ((which & DERIVED_SKILLS) != 0 &&
 	    (raw_exec(c, "DELETE FROM site_skill", NULL, 0, NULL) != 0 ||
 	    raw_exec(c, "INSERT IGNORE INTO site_skill (skill_code, postal_code,"
-	    " site_id) SELECT j.code, s.postal_code, s.id FROM practice_site s,"
+	    " site_id, status, idnps, last_key, first_key, profession_code,"
+	    " commune_code, skills) SELECT j.code, s.postal_code, s.id, s.status,"
+	    " s.idnps, s.last_key, s.first_key, s.profession_code, s.commune_code,"
+	    " s.skills FROM practice_site s,"
 	    " JSON_TABLE(CONCAT('[\"', REPLACE(s.skills, ',', '\",\"'), '\"]'),"
 	    " '$[*]' COLUMNS (code VARCHAR(16) CHARACTER SET ascii PATH '$')) j"
 	    " WHERE s.status = 'present' AND s.skills <> '' AND j.code <> ''",

@@ -183,6 +183,12 @@ derived_ok() {
 	[[ $(q "SELECT COUNT(*) FROM parvis.site_skill k LEFT JOIN parvis.practice_site s ON s.id = k.site_id
 		WHERE s.id IS NULL OR s.status <> 'present' OR s.postal_code <> k.postal_code
 		OR FIND_IN_SET(k.skill_code, s.skills) = 0") == 0 ]] || fail "$1: site_skill has rows of no site"
+	[[ $(q "SELECT COUNT(*) FROM parvis.site_skill k JOIN parvis.practice_site s ON s.id = k.site_id
+		WHERE k.status <> s.status OR BINARY k.idnps <> BINARY s.idnps
+		OR BINARY k.last_key <> BINARY s.last_key OR BINARY k.first_key <> BINARY s.first_key
+		OR BINARY k.profession_code <> BINARY s.profession_code
+		OR BINARY k.commune_code <> BINARY s.commune_code
+		OR BINARY k.skills <> BINARY s.skills") == 0 ]] || fail "$1: site_skill's copies differ from the sites"
 	[[ $(q "SELECT COUNT(*) FROM parvis.site_skill") == $(q "SELECT COUNT(DISTINCT j.code, s.id)
 		FROM parvis.practice_site s, JSON_TABLE(CONCAT('[\"', REPLACE(s.skills, ',', '\",\"'), '\"]'),
 		'\$[*]' COLUMNS (code VARCHAR(16) CHARACTER SET ascii PATH '\$')) j

@@ -33,6 +33,14 @@ for i in $(seq 1 300); do
 	lines+=("$(act_line idnps="$M" last=AAMULTI first=SITES prof=60 prof_label=Infirmier \
 		number="$i" postal=39400 insee=39372 commune=Morez)")
 done
+# Foncine-le-Haut and Foncine-le-Bas, one postal code each; another
+# commune shares the first code.
+FH=$(idnps_of 3905000001) FB=$(idnps_of 3905000002) FO=$(idnps_of 3905000003)
+lines+=(
+	"$(act_line idnps="$FH" last=FONTEST first=UN postal=39460 insee=39228 commune=Foncine-le-Haut)"
+	"$(act_line idnps="$FB" last=FONTEST first=DEUX postal=39461 insee=39229 commune=Foncine-le-Bas)"
+	"$(act_line idnps="$FO" last=AAFONTEST first=TROIS postal=39460 insee=39991 commune=Autreville)"
+)
 act_file "$TEST_TMP/PS_LibreAcces_Personne_activite_t0202.txt" "${lines[@]}"
 import_rpps --partial "$TEST_TMP/PS_LibreAcces_Personne_activite_t0202.txt" || fail "import: $(cat "$TEST_TMP/import.log")"
 # MOUCHETTE has filled in her card: home visits; QUINTARD has a private status.
@@ -146,6 +154,23 @@ hits | grep -qx "$(idnps_of 3903000050)" && fail "300 sites: N50 is shown"
 search --data-urlencode "lieu=39300 39400" --data-urlencode profession=60
 [[ $(hits | grep -cx "$M") == 1 ]] || fail "300 sites, exact: AAMULTI listed $(hits | grep -cx "$M") times"
 
+note "several postal codes: each read in name order up to a limit, merged"
+for q in "profession=60" "nom="; do
+	search --data-urlencode "lieu=39300 39400" --data-urlencode "$q"
+	[[ $(hits | wc -l) == 50 ]] || fail "$q, two codes: $(hits | wc -l) results"
+	hits | head -n 1 | grep -qx "$M" || fail "$q, two codes: AAMULTI is not first"
+	[[ $(hits | grep -cx "$M") == 1 ]] || fail "$q, two codes: AAMULTI listed $(hits | grep -cx "$M") times"
+	hits | sed -n 2p | grep -qx "$(idnps_of 3903000001)" || fail "$q, two codes: N01 is not second"
+	hits | sed -n 50p | grep -qx "$(idnps_of 3903000049)" || fail "$q, two codes: N49 is not last"
+done
+search --data-urlencode "lieu=39460 39461"
+[[ $(list) == "$FO $FB $FH" ]] || fail "39460 39461: $(list)"
+note "a commune name of several postal codes, refined by its INSEE codes"
+search --data-urlencode lieu=foncine
+[[ $(list) == "$FB $FH" ]] || fail "foncine: $(list)"
+search --data-urlencode lieu=foncine --data-urlencode profession=10
+[[ $(list) == "$FB $FH" ]] || fail "foncine, médecins: $(list)"
+
 note "how a place is read (its site counts) never changes the results"
 plans=(
 	"lieu=39300 39400|profession=60"
@@ -155,6 +180,8 @@ plans=(
 	"lieu=dole|profession=10"
 	"lieu=39|profession=70"
 	"lieu=39000 39100 39200|profession=60|specialite=SM54|prise_en_charge=domicile"
+	"lieu=foncine|"
+	"lieu=39460 39461|profession=10"
 )
 declare -A before
 search_plan() { # search_plan "name=value|name=value..."
@@ -175,6 +202,33 @@ for p in "${plans[@]}"; do
 	[[ $got != " / " ]] || fail "$p: no result"
 done
 sql "DELETE FROM parvis.site_place_stat"
+
+note "the form's lists follow a change of their tables at once, in every worker"
+sql "UPDATE parvis.rpps_profession SET label = 'Kinésithérapeute T0202' WHERE code = '70'"
+sql "INSERT INTO parvis.rpps_skill (code, label, type_code, type_label) VALUES ('SMT0202', 'Savoir T0202', 'S', 'Spécialité ordinale')"
+sql "UPDATE parvis.directory_option SET label = 'Visites à domicile T0202' WHERE kind = 'care' AND code = 'domicile'"
+for i in 1 2 3 4 5 6; do
+	search --data-urlencode lieu=39 --data-urlencode profession=70
+	[[ $(list) == "$E" ]] || fail "department 39 after the change: $(list)"
+	assert_body_contains '<option value="70" selected>Kinésithérapeute T0202</option>'
+	assert_body_contains '<option value="SMT0202">Savoir T0202</option>'
+	assert_body_contains 'Visites à domicile T0202'
+	http GET /annuaire/
+	assert_status 200
+	assert_body_contains '<option value="70">Kinésithérapeute T0202</option>'
+	search --data-urlencode lieu=12345
+	assert_body_contains 'Aucun professionnel ne correspond'
+	assert_body_contains '<option value="SMT0202">Savoir T0202</option>'
+done
+sql "UPDATE parvis.rpps_profession SET label = 'Masseur-Kinésithérapeute' WHERE code = '70'"
+sql "DELETE FROM parvis.rpps_skill WHERE code = 'SMT0202'"
+sql "UPDATE parvis.directory_option SET label = 'Visites à domicile' WHERE kind = 'care' AND code = 'domicile'"
+for i in 1 2 3 4 5 6; do
+	http GET /annuaire/
+	assert_body_contains '<option value="70">Masseur-Kinésithérapeute</option>'
+	assert_body_not_contains 'SMT0202'
+	assert_body_not_contains 'T0202</label>'
+done
 
 note "the green card icon and the list's contents; no status, no note"
 search --data-urlencode lieu=39100

@@ -213,15 +213,13 @@ directory_search(struct req *r, struct tdict *ctx, const struct icope_patient *p
 	if (*c.name == '\0' && *c.profession == '\0' && *c.postal_code == '\0')
 		return 0;
 	if ((bad = dir_criteria_check(&r->arena, &c)) != 0) {
-		if (bad & DIR_BAD_NAME)
-			tdict_str(ctx, "nom_error", "Saisissez au moins 2 "
-			    "lettres du nom.");
-		if (bad & DIR_BAD_PROFESSION)
-			tdict_str(ctx, "profession_error", "Choisissez une "
-			    "profession dans la liste.");
-		if (bad & DIR_BAD_POSTAL_CODE)
-			tdict_str(ctx, "code_postal_error", "Saisissez un code "
-			    "postal à 5 chiffres.");
+		struct form_errors e = { 0 };
+
+		/* As <field>_error: the file page shows other forms' errors. */
+		dir_criteria_errors(bad, &e);
+		for (i = 0; i < e.n; i++)
+			tdict_str(ctx, arena_printf(&r->arena, "%s_error",
+			    e.field[i]), e.message[i]);
 		tdict_bool(ctx, "dir_errors", true);
 		return 0;
 	}

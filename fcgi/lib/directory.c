@@ -102,6 +102,19 @@ phone_display(struct arena *a, const char *m)
 	    m + 6, m + 8);
 }
 
+void
+dir_criteria_errors(unsigned bad, struct form_errors *e)
+{
+	if (bad & DIR_BAD_NAME)
+		form_error_add(e, "nom", "Saisissez au moins 2 lettres du nom.");
+	if (bad & DIR_BAD_PROFESSION)
+		form_error_add(e, "profession", "Choisissez une profession dans "
+		    "la liste.");
+	if (bad & DIR_BAD_POSTAL_CODE)
+		form_error_add(e, "code_postal", "Saisissez un code postal à 5 "
+		    "chiffres.");
+}
+
 unsigned
 dir_criteria_check(struct arena *a, struct dir_criteria *c)
 {

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "db.h"
+#include "formerr.h"
 #include "tmpl.h"
 
 struct name_patterns {
@@ -130,6 +131,9 @@ struct dir_query {
  * and fills c->np (allocated in a), else the DIR_BAD_* bits of the fields
  * that are wrong. */
 unsigned dir_criteria_check(struct arena *a, struct dir_criteria *c);
+/* Adds to e the French message of each DIR_BAD_* bit of bad, for the
+ * fields "nom", "profession" and "code_postal". */
+void	 dir_criteria_errors(unsigned bad, struct form_errors *e);
 /* Fills q with the statement of st fitting c (checked) and its parameters:
  * the nlead of lead, then those of c.  Returns 0, or -1 when nlead is over
  * DIR_LEAD_MAX. */

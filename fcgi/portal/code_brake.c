@@ -1,7 +1,7 @@
 /*
- * The per-account brake on one-time codes (ASVS 2.2.1), shared by the
- * login's code (login.c) and the settings' contact codes (settings.c).
- * An area without routes: it only owns its statements.
+ * Login attempts, and the per-account brake on one-time codes (ASVS
+ * 2.2.1), shared by the login (login.c) and the settings' contact codes
+ * (settings.c).  An area without routes: it only owns its statements.
  */
 #include <string.h>
 
@@ -15,7 +15,7 @@
 enum {
 	BRAKE_LOCK_USER,
 	BRAKE_FAILURES,
-	BRAKE_FAILED,
+	BRAKE_ATTEMPT,
 	BRAKE_VOID_ALL,
 	BRAKE_USER_EMAIL,
 	BRAKE__MAX
@@ -28,16 +28,25 @@ static const char *const brake_sql[BRAKE__MAX] = {
 	[BRAKE_FAILURES] =
 	    "SELECT COUNT(*) FROM login_attempt WHERE user_id = ? AND kind = 'code'"
 	    " AND success = FALSE AND at >= FROM_UNIXTIME(?)",
-	/* The same row as the login's failed code (login.c). */
-	[BRAKE_FAILED] =
+	[BRAKE_ATTEMPT] =
 	    "INSERT INTO login_attempt (at, ip, user_id, identifier, success, kind)"
-	    " VALUES (FROM_UNIXTIME(?), ?, ?, ?, FALSE, 'code')",
+	    " VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?)",
 	[BRAKE_VOID_ALL] =
 	    "UPDATE otp_code SET used_at = FROM_UNIXTIME(?)"
 	    " WHERE user_id = ? AND used_at IS NULL",
 	[BRAKE_USER_EMAIL] =
 	    "SELECT email FROM app_user WHERE id = ?",
 };
+
+enum db_rc
+login_attempt_record(struct req *r, long long uid, const char *identifier,
+    bool ok, const char *kind)
+{
+	return db_exec(r->app->db, Q(BRAKE_ATTEMPT), DB_PARAMS(
+	    DBP_INT(r->now), DBP_STR(r->remote_addr ? r->remote_addr : "-"),
+	    DBP_ID(uid), DBP_STRN(identifier, strnlen(identifier, 254)),
+	    DBP_INT(ok), DBP_STR(kind)), NULL);
+}
 
 const char code_brake_msg[] =
     "Trop de codes erronés ont été saisis sur ce compte : par précaution, les "
@@ -83,10 +92,8 @@ code_brake_failed(struct req *r, const char *purpose, bool *locked)
 	long long uid = r->session->user_id;
 	enum db_rc rc;
 
-	if ((rc = db_exec(db, Q(BRAKE_FAILED), DB_PARAMS(DBP_INT(r->now),
-	    DBP_STR(r->remote_addr ? r->remote_addr : "-"), DBP_INT(uid),
-	    DBP_STRN(r->session->login, strnlen(r->session->login, 254))),
-	    NULL)) != DB_OK ||
+	if ((rc = login_attempt_record(r, uid, r->session->login, false,
+	    "code")) != DB_OK ||
 	    (rc = db_query_row(db, &r->arena, Q(BRAKE_FAILURES), DB_PARAMS(
 	    DBP_INT(uid), DBP_INT(r->now - CODE_BRAKE_WINDOW)), &res)) != DB_OK)
 		return rc;

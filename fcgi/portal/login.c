@@ -19,7 +19,6 @@
 
 enum {
 	LOGIN_USER_FIND,
-	LOGIN_ATTEMPT_INSERT,
 	LOGIN_IP_FAILURES,
 	LOGIN_USER_FAILED,
 	LOGIN_USER_SUCCEEDED,
@@ -35,9 +34,6 @@ static const char *const login_sql[LOGIN__MAX] = {
 	    " COALESCE(UNIX_TIMESTAMP(last_failed_at), 0),"
 	    " COALESCE(UNIX_TIMESTAMP(locked_until), 0), login"
 	    " FROM app_user WHERE login = ? OR email = ? ORDER BY login = ? DESC LIMIT 1",
-	[LOGIN_ATTEMPT_INSERT] =
-	    "INSERT INTO login_attempt (at, ip, user_id, identifier, success, kind)"
-	    " VALUES (FROM_UNIXTIME(?), ?, ?, ?, ?, ?)",
 	[LOGIN_IP_FAILURES] =
 	    "SELECT COUNT(*), COALESCE(UNIX_TIMESTAMP(MAX(at)), 0) FROM login_attempt"
 	    " WHERE ip = ? AND success = FALSE AND at >= FROM_UNIXTIME(?)",
@@ -130,16 +126,6 @@ login_get(struct req *r)
 	return login_form(r, 200, NULL, NULL);
 }
 
-static enum db_rc
-record_attempt(struct req *r, long long uid, const char *identifier, bool ok,
-    const char *kind)
-{
-	return db_exec(r->app->db, Q(LOGIN_ATTEMPT_INSERT), DB_PARAMS(
-	    DBP_INT(r->now), DBP_STR(r->remote_addr ? r->remote_addr : "-"),
-	    DBP_ID(uid), DBP_STRN(identifier, strnlen(identifier, 254)),
-	    DBP_INT(ok), DBP_STR(kind)), NULL);
-}
-
 static int
 login_post(struct req *r)
 {
@@ -225,7 +211,7 @@ login_post(struct req *r)
 		    DBP_INT(LOCK_FAILURES), DBP_INT(r->now + LOCK_SECONDS),
 		    DBP_INT(uid)), NULL) != DB_OK)
 			goto fail;
-		if (record_attempt(r, uid, identifier, false, "password") != DB_OK ||
+		if (login_attempt_record(r, uid, identifier, false, "password") != DB_OK ||
 		    audit(r, "login.failed", "user", uid ? db_cell(&res, 0, 6) : NULL,
 		    0, AUDIT_DENIED, NULL) != DB_OK || db_commit(db) != DB_OK)
 			goto fail;
@@ -234,7 +220,7 @@ login_post(struct req *r)
 	}
 	if (db_exec(db, Q(LOGIN_USER_SUCCEEDED), DB_PARAMS(DBP_INT(r->now),
 	    DBP_INT(uid)), NULL) != DB_OK ||
-	    record_attempt(r, uid, identifier, true, "password") != DB_OK)
+	    login_attempt_record(r, uid, identifier, true, "password") != DB_OK)
 		goto fail;
 	if (newhash[0] != '\0' && db_exec(db, Q(LOGIN_USER_REHASH),
 	    DB_PARAMS(DBP_STR(newhash), DBP_INT(uid)), NULL) != DB_OK)
@@ -437,7 +423,7 @@ code_verify(struct req *r)
 		goto fail;
 	}
 	/* The level, its attempt row and its audit row together. */
-	if (record_attempt(r, r->session->user_id, r->session->login, true,
+	if (login_attempt_record(r, r->session->user_id, r->session->login, true,
 	    "code") != DB_OK || session_set_level(r, AUTH_LEVEL_2) != DB_OK ||
 	    audit(r, "login.strong", "user", r->session->login, 0, AUDIT_OK,
 	    "niveau 2") != DB_OK || db_commit(db) != DB_OK)

@@ -31,6 +31,11 @@ extern const struct app_area portal_admin_area;
 extern const struct app_area portal_admin_cpts_area;
 extern const struct app_area portal_code_brake_area;
 
+/* Records a login attempt (kind "password" or "code") of account uid
+ * (0: none matched) under identifier; returns the db result. */
+enum db_rc login_attempt_record(struct req *r, long long uid,
+	    const char *identifier, bool ok, const char *kind);
+
 /* The per-account brake on one-time codes (code_brake.c): at most
  * CODE_BRAKE_MAX wrong codes per account within CODE_BRAKE_WINDOW seconds,
  * whatever the session or the purpose; then none is sent or checked. */

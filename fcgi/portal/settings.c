@@ -1371,15 +1371,7 @@ partners_search(struct req *r, struct tdict *ctx, struct form_errors *e,
 	if (*c.name == '\0' && *c.profession == '\0' && *c.postal_code == '\0')
 		return 0;
 	if ((bad = dir_criteria_check(&r->arena, &c)) != 0) {
-		if (bad & DIR_BAD_NAME)
-			form_error_add(e, "nom", "Saisissez au moins 2 lettres "
-			    "du nom du professionnel.");
-		if (bad & DIR_BAD_PROFESSION)
-			form_error_add(e, "profession", "Choisissez une "
-			    "profession dans la liste.");
-		if (bad & DIR_BAD_POSTAL_CODE)
-			form_error_add(e, "code_postal", "Saisissez un code "
-			    "postal à 5 chiffres.");
+		dir_criteria_errors(bad, e);
 		return 0;
 	}
 	if (dir_search(r->app->db, &r->arena, &stmts, DB_PARAMS(

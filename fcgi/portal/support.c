@@ -717,6 +717,16 @@ users_get(struct req *r)
 	return http_render(r, 200, "portal/support_users", ctx);
 }
 
+/* Whether the account id (agent: it holds admin or support) is one only
+ * an administrator may act on: one agent's account, misused, must not be
+ * able to lock everyone else out (or let someone in).  Users act on their
+ * own account as the page allows. */
+static bool
+admin_only(struct req *r, long long id, bool agent)
+{
+	return agent && !req_has_role(r, "admin") && id != r->session->user_id;
+}
+
 static int
 user_page(struct req *r, int status, long long id, const char *error)
 {
@@ -784,11 +794,8 @@ user_page(struct req *r, int status, long long id, const char *error)
 	}
 	list = tdict_list(ctx, "roles");
 	for (i = 0; i < roles.nrows; i++) {
-		/* As user_action: only an administrator acts on an agent's or
-		 * an administrator's account. */
-		if ((strcmp(db_cell(&roles, i, 0), "admin") == 0 ||
-		    strcmp(db_cell(&roles, i, 0), "support") == 0) &&
-		    !req_has_role(r, "admin") && id != r->session->user_id)
+		if (admin_only(r, id, strcmp(db_cell(&roles, i, 0), "admin") == 0 ||
+		    strcmp(db_cell(&roles, i, 0), "support") == 0))
 			tdict_bool(ctx, "protected", true);
 		it = tlist_add(list);
 		tdict_str(it, "role", db_cell(&roles, i, 0));
@@ -853,11 +860,7 @@ user_action(struct req *r, enum user_action action)
 	login = db_cell(&u, 0, 1);
 	status = db_cell(&u, 0, 4);
 	no_password = db_cell_int(&u, 0, 5) != 0;
-	/* Only an administrator acts on the account of an administrator or
-	 * of another agent: one agent's account, misused, must not be able
-	 * to lock everyone else out (or let someone in). */
-	if (db_cell_int(&u, 0, 6) != 0 && !req_has_role(r, "admin") &&
-	    id != r->session->user_id) {
+	if (admin_only(r, id, db_cell_int(&u, 0, 6) != 0)) {
 		static const char *const names[] = { "user.activation_link",
 		    "user.disable", "user.enable", "user.unlock" };
 

@@ -321,9 +321,10 @@ login() {
 	assert_status 303
 }
 
-# login_strong LOGIN: login, then the e-mail code (level 2).
-login_strong() {
-	local before code
+# login_code LOGIN: login (level 1), then a code sent by e-mail; the code
+# is in LOGIN_CODE, the code page is the last one.
+login_code() {
+	local before
 	login "$1"
 	http GET '/connexion/code?suite=/'
 	assert_status 200
@@ -331,8 +332,14 @@ login_strong() {
 	http POST /connexion/envoi --data-urlencode "csrf=$(csrf)" --data 'canal=email&suite=/'
 	assert_status 200
 	wait_for_mail_to "$1@test.parvis.localhost" $((before + 1))
-	code=$(mail_for "$1@test.parvis.localhost" | grep -oE 'code Parvis : [0-9]{6}' | grep -oE '[0-9]{6}')
-	http POST /connexion/code --data-urlencode "csrf=$(csrf)" --data "code=$code&suite=/"
+	LOGIN_CODE=$(mail_for "$1@test.parvis.localhost" | grep -oE 'code Parvis : [0-9]{6}' | grep -oE '[0-9]{6}')
+	[[ $LOGIN_CODE =~ ^[0-9]{6}$ ]] || fail "no code in the mail to $1"
+}
+
+# login_strong LOGIN: login, then the e-mail code (level 2).
+login_strong() {
+	login_code "$1"
+	http POST /connexion/code --data-urlencode "csrf=$(csrf)" --data "code=$LOGIN_CODE&suite=/"
 	assert_status 303
 }
 

@@ -21,16 +21,8 @@ accept_all_cgu "$ua"
 # session N: a new level-1 session with a code sent by e-mail; its cookies
 # are saved as jar N and the code is in CODE.
 session() {
-	local before
-	login t0118a
-	http GET '/connexion/code?suite=/'
-	assert_status 200
-	before=$(mail_count_for "t0118a@$D")
-	http POST /connexion/envoi --data-urlencode "csrf=$(csrf)" --data 'canal=email&suite=/'
-	assert_status 200
-	wait_for_mail_to "t0118a@$D" $((before + 1))
-	CODE=$(mail_text "t0118a@$D" | grep -oE 'code Parvis : [0-9]{6}' | grep -oE '[0-9]{6}' | tail -n 1)
-	[[ $CODE =~ ^[0-9]{6}$ ]] || fail "no code in the mail"
+	login_code t0118a
+	CODE=$LOGIN_CODE
 	jar_save "$1"
 }
 # guess CODE: types CODE on the code page of the current jar.
